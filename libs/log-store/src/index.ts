@@ -1,0 +1,1 @@
+import { x } from '@tributary/kafka-protocol'; export const y = x;
