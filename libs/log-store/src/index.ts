@@ -1,1 +1,10 @@
-import { x } from '@tributary/kafka-protocol'; export const y = x;
+export type {
+  AppendInput,
+  AppendResult,
+  CleanupPolicy,
+  LogConfig,
+  OffsetAndTimestamp,
+  PartitionLog,
+  ReadOptions,
+  ReadResult,
+} from './partition-log.js';

@@ -1,0 +1,67 @@
+/**
+ * Broker-level settings, named as in Apache Kafka's server.properties. Values come from
+ * defaults, an optional properties file (--config) and --set key=value flags, in that order.
+ */
+export interface BrokerConfig {
+  nodeId: number;
+  dataDir: string;
+  listenHost: string;
+  listenPort: number;
+  advertisedHost: string;
+  advertisedPort: number;
+  rack: string | null;
+  /** Everything else, as strings, by Kafka property name (see BROKER_DEFAULTS). */
+  props: Map<string, string>;
+}
+
+/** Kafka's defaults for the broker properties Tributary reads. */
+export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
+  ['socket.request.max.bytes', '104857600'],
+  ['message.max.bytes', '1048588'],
+  ['auto.create.topics.enable', 'true'],
+  ['num.partitions', '1'],
+  ['default.replication.factor', '1'],
+  ['delete.topic.enable', 'true'],
+  ['connections.max.idle.ms', '600000'],
+  ['log.segment.bytes', '1073741824'],
+  ['log.roll.ms', '604800000'],
+  ['log.retention.ms', '604800000'],
+  ['log.retention.bytes', '-1'],
+  ['log.retention.check.interval.ms', '300000'],
+  ['log.cleanup.policy', 'delete'],
+  ['log.cleaner.backoff.ms', '15000'],
+  ['log.cleaner.delete.retention.ms', '86400000'],
+  ['log.cleaner.min.cleanable.ratio', '0.5'],
+  ['log.cleaner.min.compaction.lag.ms', '0'],
+  ['log.index.interval.bytes', '4096'],
+  ['log.message.timestamp.type', 'CreateTime'],
+  ['log.flush.interval.messages', '9223372036854775807'],
+  ['log.flush.interval.ms', '9223372036854775807'],
+  ['compression.type', 'producer'],
+  ['min.insync.replicas', '1'],
+  ['group.min.session.timeout.ms', '6000'],
+  ['group.max.session.timeout.ms', '1800000'],
+  ['group.initial.rebalance.delay.ms', '3000'],
+  ['group.max.size', '2147483647'],
+  ['offsets.retention.minutes', '10080'],
+  ['offset.metadata.max.bytes', '4096'],
+  ['producer.id.expiration.ms', '86400000'],
+  ['max.incremental.fetch.session.cache.slots', '1000'],
+  ['fetch.max.bytes', '57671680'],
+]);
+
+export function configString(config: BrokerConfig, key: string): string {
+  const v = config.props.get(key) ?? BROKER_DEFAULTS.get(key);
+  if (v === undefined) throw new Error(`unknown broker config ${key}`);
+  return v;
+}
+
+export function configNumber(config: BrokerConfig, key: string): number {
+  const n = Number(configString(config, key));
+  if (!Number.isFinite(n)) throw new Error(`broker config ${key} is not a number`);
+  return n;
+}
+
+export function configBool(config: BrokerConfig, key: string): boolean {
+  return configString(config, key) === 'true';
+}

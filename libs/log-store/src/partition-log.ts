@@ -1,0 +1,112 @@
+/**
+ * Public contract of one partition's log. The broker depends on this interface only; the
+ * implementation (segments, indexes, recovery, retention, compaction, producer state) lives
+ * beside it in this library.
+ *
+ * Concurrency model: a PartitionLog is used from one event loop. `append` assigns offsets
+ * synchronously (so concurrent produce requests get distinct, ordered offsets), then writes
+ * in assignment order; readers see data once it is written (`highWatermark`).
+ */
+
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+export interface LogConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  /** -1 means unlimited. */
+  retentionMs: number;
+  /** -1 means unlimited. */
+  retentionBytes: number;
+  cleanupPolicy: CleanupPolicy;
+  /** How long tombstones survive compaction. */
+  deleteRetentionMs: number;
+  minCompactionLagMs: number;
+  minCleanableDirtyRatio: number;
+  indexIntervalBytes: number;
+  /** Largest batch accepted, in bytes (max.message.bytes). */
+  maxMessageBytes: number;
+  messageTimestampType: 'CreateTime' | 'LogAppendTime';
+  /** Producer state for an idle producer id is dropped after this long. */
+  producerIdExpirationMs: number;
+}
+
+export interface AppendInput {
+  /** One or more complete v2 batches whose framing and CRC the caller has validated. */
+  records: Buffer;
+  /** Start and size of each batch within `records` (from validateRecords). */
+  batches: ReadonlyArray<{ start: number; size: number }>;
+  /** Wall clock used for LogAppendTime and segment.ms. */
+  now: number;
+}
+
+export type AppendResult =
+  | {
+      ok: true;
+      baseOffset: number;
+      lastOffset: number;
+      /** -1 unless the topic uses LogAppendTime. */
+      logAppendTime: number;
+      logStartOffset: number;
+      /** True when an idempotent retry matched an earlier append: nothing was written again. */
+      duplicate: boolean;
+      /** Resolves when the bytes are written to the segment file (page cache, not fsynced). */
+      written: Promise<void>;
+    }
+  | {
+      ok: false;
+      /** A Kafka error code: OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, KAFKA_STORAGE_ERROR, ... */
+      errorCode: number;
+      message: string;
+    };
+
+export type ReadResult =
+  | {
+      ok: true;
+      /** Byte ranges of whole batches (the last may be cut short by maxBytes), in offset order. */
+      records: Buffer[];
+      highWatermark: number;
+      logStartOffset: number;
+      /** With no transactions this equals highWatermark. */
+      lastStableOffset: number;
+    }
+  | { ok: false; errorCode: number; highWatermark: number; logStartOffset: number };
+
+export interface ReadOptions {
+  /** KIP-74: return the first batch even when it is larger than maxBytes. */
+  minOneBatch: boolean;
+}
+
+export interface OffsetAndTimestamp {
+  offset: number;
+  timestamp: number;
+}
+
+export interface PartitionLog {
+  readonly dir: string;
+  readonly logStartOffset: number;
+  /** Next offset to be assigned. */
+  readonly logEndOffset: number;
+  /** Offset below which every batch is written and readable. */
+  readonly highWatermark: number;
+  /** Bytes on local disk (segments + indexes). */
+  readonly sizeBytes: number;
+  readonly config: LogConfig;
+
+  append(input: AppendInput): AppendResult;
+  /** Resolves once every byte below `offset` is fsynced; concurrent callers share fsyncs. */
+  flush(offset: number): Promise<void>;
+  read(offset: number, maxBytes: number, options: ReadOptions): Promise<ReadResult>;
+  /** Earliest offset whose batch max timestamp is >= timestamp, or null when none. */
+  offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null>;
+  /** Offset and timestamp of the record with the largest timestamp (ListOffsets -3). */
+  maxTimestampOffset(): Promise<OffsetAndTimestamp | null>;
+  /** DeleteRecords: moves logStartOffset forward (persisted) and drops whole segments below it. */
+  deleteRecordsBefore(offset: number): Promise<number>;
+  setConfig(config: LogConfig): void;
+  /** Applies retention.ms / retention.bytes (and compaction when the policy says so). */
+  runMaintenance(now: number): Promise<void>;
+  /** Flushes, writes the producer-state snapshot and closes files. */
+  close(): Promise<void>;
+  /** Closes and removes the partition directory. */
+  delete(): Promise<void>;
+}
