@@ -50,7 +50,9 @@ class Emitter {
 
   private registerStruct(name: string, fields: FieldSpec[]): void {
     if (this.structs.has(name)) throw new Error(`${this.msg.name}: struct ${name} defined twice`);
-    this.structs.set(name, { tsName: this.msg.name + name, fields });
+    // Struct names that already start with the message name (MetadataResponseTopic) are unique.
+    const tsName = name.startsWith(this.msg.name) ? name : this.msg.name + name;
+    this.structs.set(name, { tsName, fields });
   }
 
   private collect(fields: FieldSpec[]): void {

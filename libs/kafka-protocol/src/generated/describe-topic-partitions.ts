@@ -154,7 +154,7 @@ export interface DescribeTopicPartitionsResponse {
   /** Versions 0+. */
   throttleTimeMs: number;
   /** Versions 0+. */
-  topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[];
+  topics: DescribeTopicPartitionsResponseTopic[];
   /** Versions 0+, nullable 0+. */
   nextCursor: DescribeTopicPartitionsResponseCursor | null;
   /** Tagged fields this codec does not know, written back on encode. */
@@ -178,7 +178,7 @@ export function readDescribeTopicPartitionsResponse(r: Reader, version: number):
   const flexible = true;
   const o = makeDescribeTopicPartitionsResponse();
   o.throttleTimeMs = r.int32();
-  o.topics = r.array(flexible, false, (r) => readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readDescribeTopicPartitionsResponseTopic(r, version))!;
   o.nextCursor = (true && r.int8() < 0 ? null : readDescribeTopicPartitionsResponseCursor(r, version));
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -193,7 +193,7 @@ export function readDescribeTopicPartitionsResponse(r: Reader, version: number):
 export function writeDescribeTopicPartitionsResponse(w: Writer, v: DescribeTopicPartitionsResponse, version: number): void {
   const flexible = true;
   w.int32(v.throttleTimeMs);
-  w.array(v.topics, flexible, (w, e) => { writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeDescribeTopicPartitionsResponseTopic(w, e, version); });
   if (v.nextCursor === null) { w.int8(-1); } else { w.int8(1); writeDescribeTopicPartitionsResponseCursor(w, v.nextCursor, version); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -201,7 +201,7 @@ export function writeDescribeTopicPartitionsResponse(w: Writer, v: DescribeTopic
   }
 }
 
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export interface DescribeTopicPartitionsResponseTopic {
   /** Versions 0+. */
   errorCode: number;
   /** Versions 0+, nullable 0+. */
@@ -211,14 +211,14 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseT
   /** Versions 0+. */
   isInternal: boolean;
   /** Versions 0+. */
-  partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[];
+  partitions: DescribeTopicPartitionsResponsePartition[];
   /** Versions 0+. */
   topicAuthorizedOperations: number;
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(init: Partial<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic> = {}): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export function makeDescribeTopicPartitionsResponseTopic(init: Partial<DescribeTopicPartitionsResponseTopic> = {}): DescribeTopicPartitionsResponseTopic {
   return {
     errorCode: 0,
     name: "",
@@ -230,18 +230,18 @@ export function makeDescribeTopicPartitionsResponseDescribeTopicPartitionsRespon
   };
 }
 
-export function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(v: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic): boolean {
+export function isDefaultDescribeTopicPartitionsResponseTopic(v: DescribeTopicPartitionsResponseTopic): boolean {
   return v.errorCode === 0 && v.name === "" && v.topicId === "00000000-0000-0000-0000-000000000000" && v.isInternal === false && (v.partitions === null || v.partitions.length === 0) && v.topicAuthorizedOperations === -2147483648;
 }
 
-export function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export function readDescribeTopicPartitionsResponseTopic(r: Reader, version: number): DescribeTopicPartitionsResponseTopic {
   const flexible = true;
-  const o = makeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic();
+  const o = makeDescribeTopicPartitionsResponseTopic();
   o.errorCode = r.int16();
   o.name = r.string(flexible, true);
   o.topicId = r.uuid();
   o.isInternal = r.bool();
-  o.partitions = r.array(flexible, false, (r) => readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readDescribeTopicPartitionsResponsePartition(r, version))!;
   o.topicAuthorizedOperations = r.int32();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -253,13 +253,13 @@ export function readDescribeTopicPartitionsResponseDescribeTopicPartitionsRespon
   return o;
 }
 
-export function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w: Writer, v: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic, version: number): void {
+export function writeDescribeTopicPartitionsResponseTopic(w: Writer, v: DescribeTopicPartitionsResponseTopic, version: number): void {
   const flexible = true;
   w.int16(v.errorCode);
   w.string(v.name, flexible);
   w.uuid(v.topicId);
   w.bool(v.isInternal);
-  w.array(v.partitions, flexible, (w, e) => { writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeDescribeTopicPartitionsResponsePartition(w, e, version); });
   w.int32(v.topicAuthorizedOperations);
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -267,7 +267,7 @@ export function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsRespo
   }
 }
 
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export interface DescribeTopicPartitionsResponsePartition {
   /** Versions 0+. */
   errorCode: number;
   /** Versions 0+. */
@@ -290,7 +290,7 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseP
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(init: Partial<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition> = {}): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export function makeDescribeTopicPartitionsResponsePartition(init: Partial<DescribeTopicPartitionsResponsePartition> = {}): DescribeTopicPartitionsResponsePartition {
   return {
     errorCode: 0,
     partitionIndex: 0,
@@ -305,13 +305,13 @@ export function makeDescribeTopicPartitionsResponseDescribeTopicPartitionsRespon
   };
 }
 
-export function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(v: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition): boolean {
+export function isDefaultDescribeTopicPartitionsResponsePartition(v: DescribeTopicPartitionsResponsePartition): boolean {
   return v.errorCode === 0 && v.partitionIndex === 0 && v.leaderId === 0 && v.leaderEpoch === -1 && (v.replicaNodes === null || v.replicaNodes.length === 0) && (v.isrNodes === null || v.isrNodes.length === 0) && v.eligibleLeaderReplicas === null && v.lastKnownElr === null && (v.offlineReplicas === null || v.offlineReplicas.length === 0);
 }
 
-export function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export function readDescribeTopicPartitionsResponsePartition(r: Reader, version: number): DescribeTopicPartitionsResponsePartition {
   const flexible = true;
-  const o = makeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition();
+  const o = makeDescribeTopicPartitionsResponsePartition();
   o.errorCode = r.int16();
   o.partitionIndex = r.int32();
   o.leaderId = r.int32();
@@ -331,7 +331,7 @@ export function readDescribeTopicPartitionsResponseDescribeTopicPartitionsRespon
   return o;
 }
 
-export function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w: Writer, v: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition, version: number): void {
+export function writeDescribeTopicPartitionsResponsePartition(w: Writer, v: DescribeTopicPartitionsResponsePartition, version: number): void {
   const flexible = true;
   w.int16(v.errorCode);
   w.int32(v.partitionIndex);

@@ -23,7 +23,7 @@ export interface JoinGroupRequest {
   /** Versions 0+. */
   protocolType: string;
   /** Versions 0+. */
-  protocols: JoinGroupRequestJoinGroupRequestProtocol[];
+  protocols: JoinGroupRequestProtocol[];
   /** Versions 8+, nullable 8+. */
   reason: string | null;
   /** Tagged fields this codec does not know, written back on encode. */
@@ -57,7 +57,7 @@ export function readJoinGroupRequest(r: Reader, version: number): JoinGroupReque
   o.memberId = r.string(flexible, false)!;
   if (version >= 5) o.groupInstanceId = r.string(flexible, version >= 5);
   o.protocolType = r.string(flexible, false)!;
-  o.protocols = r.array(flexible, false, (r) => readJoinGroupRequestJoinGroupRequestProtocol(r, version))!;
+  o.protocols = r.array(flexible, false, (r) => readJoinGroupRequestProtocol(r, version))!;
   if (version >= 8) o.reason = r.string(flexible, version >= 8);
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -77,7 +77,7 @@ export function writeJoinGroupRequest(w: Writer, v: JoinGroupRequest, version: n
   w.string(v.memberId, flexible);
   if (version >= 5) { w.string((version >= 5 ? v.groupInstanceId : v.groupInstanceId ?? ''), flexible); }
   w.string(v.protocolType, flexible);
-  w.array(v.protocols, flexible, (w, e) => { writeJoinGroupRequestJoinGroupRequestProtocol(w, e, version); });
+  w.array(v.protocols, flexible, (w, e) => { writeJoinGroupRequestProtocol(w, e, version); });
   if (version >= 8) { w.string((version >= 8 ? v.reason : v.reason ?? ''), flexible); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -85,7 +85,7 @@ export function writeJoinGroupRequest(w: Writer, v: JoinGroupRequest, version: n
   }
 }
 
-export interface JoinGroupRequestJoinGroupRequestProtocol {
+export interface JoinGroupRequestProtocol {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
@@ -94,7 +94,7 @@ export interface JoinGroupRequestJoinGroupRequestProtocol {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeJoinGroupRequestJoinGroupRequestProtocol(init: Partial<JoinGroupRequestJoinGroupRequestProtocol> = {}): JoinGroupRequestJoinGroupRequestProtocol {
+export function makeJoinGroupRequestProtocol(init: Partial<JoinGroupRequestProtocol> = {}): JoinGroupRequestProtocol {
   return {
     name: "",
     metadata: Buffer.alloc(0),
@@ -102,13 +102,13 @@ export function makeJoinGroupRequestJoinGroupRequestProtocol(init: Partial<JoinG
   };
 }
 
-export function isDefaultJoinGroupRequestJoinGroupRequestProtocol(v: JoinGroupRequestJoinGroupRequestProtocol): boolean {
+export function isDefaultJoinGroupRequestProtocol(v: JoinGroupRequestProtocol): boolean {
   return v.name === "" && (v.metadata === null || v.metadata.length === 0);
 }
 
-export function readJoinGroupRequestJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestJoinGroupRequestProtocol {
+export function readJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestProtocol {
   const flexible = version >= 6;
-  const o = makeJoinGroupRequestJoinGroupRequestProtocol();
+  const o = makeJoinGroupRequestProtocol();
   o.name = r.string(flexible, false)!;
   o.metadata = r.bytes(flexible, false)!;
   if (flexible) {
@@ -121,7 +121,7 @@ export function readJoinGroupRequestJoinGroupRequestProtocol(r: Reader, version:
   return o;
 }
 
-export function writeJoinGroupRequestJoinGroupRequestProtocol(w: Writer, v: JoinGroupRequestJoinGroupRequestProtocol, version: number): void {
+export function writeJoinGroupRequestProtocol(w: Writer, v: JoinGroupRequestProtocol, version: number): void {
   const flexible = version >= 6;
   w.string(v.name, flexible);
   w.bytes(v.metadata, flexible);
@@ -152,7 +152,7 @@ export interface JoinGroupResponse {
   /** Versions 0+. */
   memberId: string;
   /** Versions 0+. */
-  members: JoinGroupResponseJoinGroupResponseMember[];
+  members: JoinGroupResponseMember[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -187,7 +187,7 @@ export function readJoinGroupResponse(r: Reader, version: number): JoinGroupResp
   o.leader = r.string(flexible, false)!;
   if (version >= 9) o.skipAssignment = r.bool();
   o.memberId = r.string(flexible, false)!;
-  o.members = r.array(flexible, false, (r) => readJoinGroupResponseJoinGroupResponseMember(r, version))!;
+  o.members = r.array(flexible, false, (r) => readJoinGroupResponseMember(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -208,14 +208,14 @@ export function writeJoinGroupResponse(w: Writer, v: JoinGroupResponse, version:
   w.string(v.leader, flexible);
   if (version >= 9) { w.bool(v.skipAssignment); }
   w.string(v.memberId, flexible);
-  w.array(v.members, flexible, (w, e) => { writeJoinGroupResponseJoinGroupResponseMember(w, e, version); });
+  w.array(v.members, flexible, (w, e) => { writeJoinGroupResponseMember(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface JoinGroupResponseJoinGroupResponseMember {
+export interface JoinGroupResponseMember {
   /** Versions 0+. */
   memberId: string;
   /** Versions 5+, nullable 5+. */
@@ -226,7 +226,7 @@ export interface JoinGroupResponseJoinGroupResponseMember {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeJoinGroupResponseJoinGroupResponseMember(init: Partial<JoinGroupResponseJoinGroupResponseMember> = {}): JoinGroupResponseJoinGroupResponseMember {
+export function makeJoinGroupResponseMember(init: Partial<JoinGroupResponseMember> = {}): JoinGroupResponseMember {
   return {
     memberId: "",
     groupInstanceId: null,
@@ -235,13 +235,13 @@ export function makeJoinGroupResponseJoinGroupResponseMember(init: Partial<JoinG
   };
 }
 
-export function isDefaultJoinGroupResponseJoinGroupResponseMember(v: JoinGroupResponseJoinGroupResponseMember): boolean {
+export function isDefaultJoinGroupResponseMember(v: JoinGroupResponseMember): boolean {
   return v.memberId === "" && v.groupInstanceId === null && (v.metadata === null || v.metadata.length === 0);
 }
 
-export function readJoinGroupResponseJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseJoinGroupResponseMember {
+export function readJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseMember {
   const flexible = version >= 6;
-  const o = makeJoinGroupResponseJoinGroupResponseMember();
+  const o = makeJoinGroupResponseMember();
   o.memberId = r.string(flexible, false)!;
   if (version >= 5) o.groupInstanceId = r.string(flexible, version >= 5);
   o.metadata = r.bytes(flexible, false)!;
@@ -255,7 +255,7 @@ export function readJoinGroupResponseJoinGroupResponseMember(r: Reader, version:
   return o;
 }
 
-export function writeJoinGroupResponseJoinGroupResponseMember(w: Writer, v: JoinGroupResponseJoinGroupResponseMember, version: number): void {
+export function writeJoinGroupResponseMember(w: Writer, v: JoinGroupResponseMember, version: number): void {
   const flexible = version >= 6;
   w.string(v.memberId, flexible);
   if (version >= 5) { w.string((version >= 5 ? v.groupInstanceId : v.groupInstanceId ?? ''), flexible); }

@@ -11,7 +11,7 @@ export const MetadataRequestVersions = { min: 0, max: 12, flexibleMin: 9 } as co
 
 export interface MetadataRequest {
   /** Versions 0+, nullable 1+. */
-  topics: MetadataRequestMetadataRequestTopic[] | null;
+  topics: MetadataRequestTopic[] | null;
   /** Versions 4+. */
   allowAutoTopicCreation: boolean;
   /** Versions 8-10. */
@@ -39,7 +39,7 @@ export function isDefaultMetadataRequest(v: MetadataRequest): boolean {
 export function readMetadataRequest(r: Reader, version: number): MetadataRequest {
   const flexible = version >= 9;
   const o = makeMetadataRequest();
-  o.topics = r.array(flexible, version >= 1, (r) => readMetadataRequestMetadataRequestTopic(r, version));
+  o.topics = r.array(flexible, version >= 1, (r) => readMetadataRequestTopic(r, version));
   if (version >= 4) o.allowAutoTopicCreation = r.bool();
   if (version >= 8 && version <= 10) o.includeClusterAuthorizedOperations = r.bool();
   if (version >= 8) o.includeTopicAuthorizedOperations = r.bool();
@@ -55,7 +55,7 @@ export function readMetadataRequest(r: Reader, version: number): MetadataRequest
 
 export function writeMetadataRequest(w: Writer, v: MetadataRequest, version: number): void {
   const flexible = version >= 9;
-  w.array((version >= 1 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeMetadataRequestMetadataRequestTopic(w, e, version); });
+  w.array((version >= 1 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeMetadataRequestTopic(w, e, version); });
   if (version >= 4) { w.bool(v.allowAutoTopicCreation); }
   if (version >= 8 && version <= 10) { w.bool(v.includeClusterAuthorizedOperations); }
   if (version >= 8) { w.bool(v.includeTopicAuthorizedOperations); }
@@ -65,7 +65,7 @@ export function writeMetadataRequest(w: Writer, v: MetadataRequest, version: num
   }
 }
 
-export interface MetadataRequestMetadataRequestTopic {
+export interface MetadataRequestTopic {
   /** Versions 10+. */
   topicId: string;
   /** Versions 0+, nullable 10+. */
@@ -74,7 +74,7 @@ export interface MetadataRequestMetadataRequestTopic {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeMetadataRequestMetadataRequestTopic(init: Partial<MetadataRequestMetadataRequestTopic> = {}): MetadataRequestMetadataRequestTopic {
+export function makeMetadataRequestTopic(init: Partial<MetadataRequestTopic> = {}): MetadataRequestTopic {
   return {
     topicId: "00000000-0000-0000-0000-000000000000",
     name: "",
@@ -82,13 +82,13 @@ export function makeMetadataRequestMetadataRequestTopic(init: Partial<MetadataRe
   };
 }
 
-export function isDefaultMetadataRequestMetadataRequestTopic(v: MetadataRequestMetadataRequestTopic): boolean {
+export function isDefaultMetadataRequestTopic(v: MetadataRequestTopic): boolean {
   return v.topicId === "00000000-0000-0000-0000-000000000000" && v.name === "";
 }
 
-export function readMetadataRequestMetadataRequestTopic(r: Reader, version: number): MetadataRequestMetadataRequestTopic {
+export function readMetadataRequestTopic(r: Reader, version: number): MetadataRequestTopic {
   const flexible = version >= 9;
-  const o = makeMetadataRequestMetadataRequestTopic();
+  const o = makeMetadataRequestTopic();
   if (version >= 10) o.topicId = r.uuid();
   o.name = r.string(flexible, version >= 10);
   if (flexible) {
@@ -101,7 +101,7 @@ export function readMetadataRequestMetadataRequestTopic(r: Reader, version: numb
   return o;
 }
 
-export function writeMetadataRequestMetadataRequestTopic(w: Writer, v: MetadataRequestMetadataRequestTopic, version: number): void {
+export function writeMetadataRequestTopic(w: Writer, v: MetadataRequestTopic, version: number): void {
   const flexible = version >= 9;
   if (version >= 10) { w.uuid(v.topicId); }
   w.string((version >= 10 ? v.name : v.name ?? ''), flexible);
@@ -118,13 +118,13 @@ export interface MetadataResponse {
   /** Versions 3+. */
   throttleTimeMs: number;
   /** Versions 0+. */
-  brokers: MetadataResponseMetadataResponseBroker[];
+  brokers: MetadataResponseBroker[];
   /** Versions 2+, nullable 2+. */
   clusterId: string | null;
   /** Versions 1+. */
   controllerId: number;
   /** Versions 0+. */
-  topics: MetadataResponseMetadataResponseTopic[];
+  topics: MetadataResponseTopic[];
   /** Versions 8-10. */
   clusterAuthorizedOperations: number;
   /** Tagged fields this codec does not know, written back on encode. */
@@ -151,10 +151,10 @@ export function readMetadataResponse(r: Reader, version: number): MetadataRespon
   const flexible = version >= 9;
   const o = makeMetadataResponse();
   if (version >= 3) o.throttleTimeMs = r.int32();
-  o.brokers = r.array(flexible, false, (r) => readMetadataResponseMetadataResponseBroker(r, version))!;
+  o.brokers = r.array(flexible, false, (r) => readMetadataResponseBroker(r, version))!;
   if (version >= 2) o.clusterId = r.string(flexible, version >= 2);
   if (version >= 1) o.controllerId = r.int32();
-  o.topics = r.array(flexible, false, (r) => readMetadataResponseMetadataResponseTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readMetadataResponseTopic(r, version))!;
   if (version >= 8 && version <= 10) o.clusterAuthorizedOperations = r.int32();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -169,10 +169,10 @@ export function readMetadataResponse(r: Reader, version: number): MetadataRespon
 export function writeMetadataResponse(w: Writer, v: MetadataResponse, version: number): void {
   const flexible = version >= 9;
   if (version >= 3) { w.int32(v.throttleTimeMs); }
-  w.array(v.brokers, flexible, (w, e) => { writeMetadataResponseMetadataResponseBroker(w, e, version); });
+  w.array(v.brokers, flexible, (w, e) => { writeMetadataResponseBroker(w, e, version); });
   if (version >= 2) { w.string((version >= 2 ? v.clusterId : v.clusterId ?? ''), flexible); }
   if (version >= 1) { w.int32(v.controllerId); }
-  w.array(v.topics, flexible, (w, e) => { writeMetadataResponseMetadataResponseTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeMetadataResponseTopic(w, e, version); });
   if (version >= 8 && version <= 10) { w.int32(v.clusterAuthorizedOperations); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -180,7 +180,7 @@ export function writeMetadataResponse(w: Writer, v: MetadataResponse, version: n
   }
 }
 
-export interface MetadataResponseMetadataResponseBroker {
+export interface MetadataResponseBroker {
   /** Versions 0+. */
   nodeId: number;
   /** Versions 0+. */
@@ -193,7 +193,7 @@ export interface MetadataResponseMetadataResponseBroker {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeMetadataResponseMetadataResponseBroker(init: Partial<MetadataResponseMetadataResponseBroker> = {}): MetadataResponseMetadataResponseBroker {
+export function makeMetadataResponseBroker(init: Partial<MetadataResponseBroker> = {}): MetadataResponseBroker {
   return {
     nodeId: 0,
     host: "",
@@ -203,13 +203,13 @@ export function makeMetadataResponseMetadataResponseBroker(init: Partial<Metadat
   };
 }
 
-export function isDefaultMetadataResponseMetadataResponseBroker(v: MetadataResponseMetadataResponseBroker): boolean {
+export function isDefaultMetadataResponseBroker(v: MetadataResponseBroker): boolean {
   return v.nodeId === 0 && v.host === "" && v.port === 0 && v.rack === null;
 }
 
-export function readMetadataResponseMetadataResponseBroker(r: Reader, version: number): MetadataResponseMetadataResponseBroker {
+export function readMetadataResponseBroker(r: Reader, version: number): MetadataResponseBroker {
   const flexible = version >= 9;
-  const o = makeMetadataResponseMetadataResponseBroker();
+  const o = makeMetadataResponseBroker();
   o.nodeId = r.int32();
   o.host = r.string(flexible, false)!;
   o.port = r.int32();
@@ -224,7 +224,7 @@ export function readMetadataResponseMetadataResponseBroker(r: Reader, version: n
   return o;
 }
 
-export function writeMetadataResponseMetadataResponseBroker(w: Writer, v: MetadataResponseMetadataResponseBroker, version: number): void {
+export function writeMetadataResponseBroker(w: Writer, v: MetadataResponseBroker, version: number): void {
   const flexible = version >= 9;
   w.int32(v.nodeId);
   w.string(v.host, flexible);
@@ -236,7 +236,7 @@ export function writeMetadataResponseMetadataResponseBroker(w: Writer, v: Metada
   }
 }
 
-export interface MetadataResponseMetadataResponseTopic {
+export interface MetadataResponseTopic {
   /** Versions 0+. */
   errorCode: number;
   /** Versions 0+, nullable 12+. */
@@ -246,14 +246,14 @@ export interface MetadataResponseMetadataResponseTopic {
   /** Versions 1+. */
   isInternal: boolean;
   /** Versions 0+. */
-  partitions: MetadataResponseMetadataResponsePartition[];
+  partitions: MetadataResponsePartition[];
   /** Versions 8+. */
   topicAuthorizedOperations: number;
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeMetadataResponseMetadataResponseTopic(init: Partial<MetadataResponseMetadataResponseTopic> = {}): MetadataResponseMetadataResponseTopic {
+export function makeMetadataResponseTopic(init: Partial<MetadataResponseTopic> = {}): MetadataResponseTopic {
   return {
     errorCode: 0,
     name: "",
@@ -265,18 +265,18 @@ export function makeMetadataResponseMetadataResponseTopic(init: Partial<Metadata
   };
 }
 
-export function isDefaultMetadataResponseMetadataResponseTopic(v: MetadataResponseMetadataResponseTopic): boolean {
+export function isDefaultMetadataResponseTopic(v: MetadataResponseTopic): boolean {
   return v.errorCode === 0 && v.name === "" && v.topicId === "00000000-0000-0000-0000-000000000000" && v.isInternal === false && (v.partitions === null || v.partitions.length === 0) && v.topicAuthorizedOperations === -2147483648;
 }
 
-export function readMetadataResponseMetadataResponseTopic(r: Reader, version: number): MetadataResponseMetadataResponseTopic {
+export function readMetadataResponseTopic(r: Reader, version: number): MetadataResponseTopic {
   const flexible = version >= 9;
-  const o = makeMetadataResponseMetadataResponseTopic();
+  const o = makeMetadataResponseTopic();
   o.errorCode = r.int16();
   o.name = r.string(flexible, version >= 12);
   if (version >= 10) o.topicId = r.uuid();
   if (version >= 1) o.isInternal = r.bool();
-  o.partitions = r.array(flexible, false, (r) => readMetadataResponseMetadataResponsePartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readMetadataResponsePartition(r, version))!;
   if (version >= 8) o.topicAuthorizedOperations = r.int32();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -288,13 +288,13 @@ export function readMetadataResponseMetadataResponseTopic(r: Reader, version: nu
   return o;
 }
 
-export function writeMetadataResponseMetadataResponseTopic(w: Writer, v: MetadataResponseMetadataResponseTopic, version: number): void {
+export function writeMetadataResponseTopic(w: Writer, v: MetadataResponseTopic, version: number): void {
   const flexible = version >= 9;
   w.int16(v.errorCode);
   w.string((version >= 12 ? v.name : v.name ?? ''), flexible);
   if (version >= 10) { w.uuid(v.topicId); }
   if (version >= 1) { w.bool(v.isInternal); }
-  w.array(v.partitions, flexible, (w, e) => { writeMetadataResponseMetadataResponsePartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeMetadataResponsePartition(w, e, version); });
   if (version >= 8) { w.int32(v.topicAuthorizedOperations); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -302,7 +302,7 @@ export function writeMetadataResponseMetadataResponseTopic(w: Writer, v: Metadat
   }
 }
 
-export interface MetadataResponseMetadataResponsePartition {
+export interface MetadataResponsePartition {
   /** Versions 0+. */
   errorCode: number;
   /** Versions 0+. */
@@ -321,7 +321,7 @@ export interface MetadataResponseMetadataResponsePartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeMetadataResponseMetadataResponsePartition(init: Partial<MetadataResponseMetadataResponsePartition> = {}): MetadataResponseMetadataResponsePartition {
+export function makeMetadataResponsePartition(init: Partial<MetadataResponsePartition> = {}): MetadataResponsePartition {
   return {
     errorCode: 0,
     partitionIndex: 0,
@@ -334,13 +334,13 @@ export function makeMetadataResponseMetadataResponsePartition(init: Partial<Meta
   };
 }
 
-export function isDefaultMetadataResponseMetadataResponsePartition(v: MetadataResponseMetadataResponsePartition): boolean {
+export function isDefaultMetadataResponsePartition(v: MetadataResponsePartition): boolean {
   return v.errorCode === 0 && v.partitionIndex === 0 && v.leaderId === 0 && v.leaderEpoch === -1 && (v.replicaNodes === null || v.replicaNodes.length === 0) && (v.isrNodes === null || v.isrNodes.length === 0) && (v.offlineReplicas === null || v.offlineReplicas.length === 0);
 }
 
-export function readMetadataResponseMetadataResponsePartition(r: Reader, version: number): MetadataResponseMetadataResponsePartition {
+export function readMetadataResponsePartition(r: Reader, version: number): MetadataResponsePartition {
   const flexible = version >= 9;
-  const o = makeMetadataResponseMetadataResponsePartition();
+  const o = makeMetadataResponsePartition();
   o.errorCode = r.int16();
   o.partitionIndex = r.int32();
   o.leaderId = r.int32();
@@ -358,7 +358,7 @@ export function readMetadataResponseMetadataResponsePartition(r: Reader, version
   return o;
 }
 
-export function writeMetadataResponseMetadataResponsePartition(w: Writer, v: MetadataResponseMetadataResponsePartition, version: number): void {
+export function writeMetadataResponsePartition(w: Writer, v: MetadataResponsePartition, version: number): void {
   const flexible = version >= 9;
   w.int16(v.errorCode);
   w.int32(v.partitionIndex);

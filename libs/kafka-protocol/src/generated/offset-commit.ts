@@ -21,7 +21,7 @@ export interface OffsetCommitRequest {
   /** Versions 2-4. */
   retentionTimeMs: number;
   /** Versions 0+. */
-  topics: OffsetCommitRequestOffsetCommitRequestTopic[];
+  topics: OffsetCommitRequestTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -50,7 +50,7 @@ export function readOffsetCommitRequest(r: Reader, version: number): OffsetCommi
   if (version >= 1) o.memberId = r.string(flexible, false)!;
   if (version >= 7) o.groupInstanceId = r.string(flexible, version >= 7);
   if (version >= 2 && version <= 4) o.retentionTimeMs = r.int64();
-  o.topics = r.array(flexible, false, (r) => readOffsetCommitRequestOffsetCommitRequestTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readOffsetCommitRequestTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -68,23 +68,23 @@ export function writeOffsetCommitRequest(w: Writer, v: OffsetCommitRequest, vers
   if (version >= 1) { w.string(v.memberId, flexible); }
   if (version >= 7) { w.string((version >= 7 ? v.groupInstanceId : v.groupInstanceId ?? ''), flexible); }
   if (version >= 2 && version <= 4) { w.int64(v.retentionTimeMs); }
-  w.array(v.topics, flexible, (w, e) => { writeOffsetCommitRequestOffsetCommitRequestTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeOffsetCommitRequestTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetCommitRequestOffsetCommitRequestTopic {
+export interface OffsetCommitRequestTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: OffsetCommitRequestOffsetCommitRequestPartition[];
+  partitions: OffsetCommitRequestPartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetCommitRequestOffsetCommitRequestTopic(init: Partial<OffsetCommitRequestOffsetCommitRequestTopic> = {}): OffsetCommitRequestOffsetCommitRequestTopic {
+export function makeOffsetCommitRequestTopic(init: Partial<OffsetCommitRequestTopic> = {}): OffsetCommitRequestTopic {
   return {
     name: "",
     partitions: [],
@@ -92,15 +92,15 @@ export function makeOffsetCommitRequestOffsetCommitRequestTopic(init: Partial<Of
   };
 }
 
-export function isDefaultOffsetCommitRequestOffsetCommitRequestTopic(v: OffsetCommitRequestOffsetCommitRequestTopic): boolean {
+export function isDefaultOffsetCommitRequestTopic(v: OffsetCommitRequestTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestOffsetCommitRequestTopic {
+export function readOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestTopic {
   const flexible = version >= 8;
-  const o = makeOffsetCommitRequestOffsetCommitRequestTopic();
+  const o = makeOffsetCommitRequestTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readOffsetCommitRequestOffsetCommitRequestPartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readOffsetCommitRequestPartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -111,17 +111,17 @@ export function readOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, versi
   return o;
 }
 
-export function writeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, v: OffsetCommitRequestOffsetCommitRequestTopic, version: number): void {
+export function writeOffsetCommitRequestTopic(w: Writer, v: OffsetCommitRequestTopic, version: number): void {
   const flexible = version >= 8;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeOffsetCommitRequestOffsetCommitRequestPartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeOffsetCommitRequestPartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetCommitRequestOffsetCommitRequestPartition {
+export interface OffsetCommitRequestPartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Versions 0+. */
@@ -136,7 +136,7 @@ export interface OffsetCommitRequestOffsetCommitRequestPartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetCommitRequestOffsetCommitRequestPartition(init: Partial<OffsetCommitRequestOffsetCommitRequestPartition> = {}): OffsetCommitRequestOffsetCommitRequestPartition {
+export function makeOffsetCommitRequestPartition(init: Partial<OffsetCommitRequestPartition> = {}): OffsetCommitRequestPartition {
   return {
     partitionIndex: 0,
     committedOffset: 0,
@@ -147,13 +147,13 @@ export function makeOffsetCommitRequestOffsetCommitRequestPartition(init: Partia
   };
 }
 
-export function isDefaultOffsetCommitRequestOffsetCommitRequestPartition(v: OffsetCommitRequestOffsetCommitRequestPartition): boolean {
+export function isDefaultOffsetCommitRequestPartition(v: OffsetCommitRequestPartition): boolean {
   return v.partitionIndex === 0 && v.committedOffset === 0 && v.committedLeaderEpoch === -1 && v.commitTimestamp === -1 && v.committedMetadata === "";
 }
 
-export function readOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, version: number): OffsetCommitRequestOffsetCommitRequestPartition {
+export function readOffsetCommitRequestPartition(r: Reader, version: number): OffsetCommitRequestPartition {
   const flexible = version >= 8;
-  const o = makeOffsetCommitRequestOffsetCommitRequestPartition();
+  const o = makeOffsetCommitRequestPartition();
   o.partitionIndex = r.int32();
   o.committedOffset = r.int64();
   if (version >= 6) o.committedLeaderEpoch = r.int32();
@@ -169,7 +169,7 @@ export function readOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v
   return o;
 }
 
-export function writeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, v: OffsetCommitRequestOffsetCommitRequestPartition, version: number): void {
+export function writeOffsetCommitRequestPartition(w: Writer, v: OffsetCommitRequestPartition, version: number): void {
   const flexible = version >= 8;
   w.int32(v.partitionIndex);
   w.int64(v.committedOffset);
@@ -189,7 +189,7 @@ export interface OffsetCommitResponse {
   /** Versions 3+. */
   throttleTimeMs: number;
   /** Versions 0+. */
-  topics: OffsetCommitResponseOffsetCommitResponseTopic[];
+  topics: OffsetCommitResponseTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -210,7 +210,7 @@ export function readOffsetCommitResponse(r: Reader, version: number): OffsetComm
   const flexible = version >= 8;
   const o = makeOffsetCommitResponse();
   if (version >= 3) o.throttleTimeMs = r.int32();
-  o.topics = r.array(flexible, false, (r) => readOffsetCommitResponseOffsetCommitResponseTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readOffsetCommitResponseTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -224,23 +224,23 @@ export function readOffsetCommitResponse(r: Reader, version: number): OffsetComm
 export function writeOffsetCommitResponse(w: Writer, v: OffsetCommitResponse, version: number): void {
   const flexible = version >= 8;
   if (version >= 3) { w.int32(v.throttleTimeMs); }
-  w.array(v.topics, flexible, (w, e) => { writeOffsetCommitResponseOffsetCommitResponseTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeOffsetCommitResponseTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetCommitResponseOffsetCommitResponseTopic {
+export interface OffsetCommitResponseTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: OffsetCommitResponseOffsetCommitResponsePartition[];
+  partitions: OffsetCommitResponsePartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetCommitResponseOffsetCommitResponseTopic(init: Partial<OffsetCommitResponseOffsetCommitResponseTopic> = {}): OffsetCommitResponseOffsetCommitResponseTopic {
+export function makeOffsetCommitResponseTopic(init: Partial<OffsetCommitResponseTopic> = {}): OffsetCommitResponseTopic {
   return {
     name: "",
     partitions: [],
@@ -248,15 +248,15 @@ export function makeOffsetCommitResponseOffsetCommitResponseTopic(init: Partial<
   };
 }
 
-export function isDefaultOffsetCommitResponseOffsetCommitResponseTopic(v: OffsetCommitResponseOffsetCommitResponseTopic): boolean {
+export function isDefaultOffsetCommitResponseTopic(v: OffsetCommitResponseTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseOffsetCommitResponseTopic {
+export function readOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseTopic {
   const flexible = version >= 8;
-  const o = makeOffsetCommitResponseOffsetCommitResponseTopic();
+  const o = makeOffsetCommitResponseTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readOffsetCommitResponseOffsetCommitResponsePartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readOffsetCommitResponsePartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -267,17 +267,17 @@ export function readOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, ver
   return o;
 }
 
-export function writeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, v: OffsetCommitResponseOffsetCommitResponseTopic, version: number): void {
+export function writeOffsetCommitResponseTopic(w: Writer, v: OffsetCommitResponseTopic, version: number): void {
   const flexible = version >= 8;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeOffsetCommitResponseOffsetCommitResponsePartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeOffsetCommitResponsePartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetCommitResponseOffsetCommitResponsePartition {
+export interface OffsetCommitResponsePartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Versions 0+. */
@@ -286,7 +286,7 @@ export interface OffsetCommitResponseOffsetCommitResponsePartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetCommitResponseOffsetCommitResponsePartition(init: Partial<OffsetCommitResponseOffsetCommitResponsePartition> = {}): OffsetCommitResponseOffsetCommitResponsePartition {
+export function makeOffsetCommitResponsePartition(init: Partial<OffsetCommitResponsePartition> = {}): OffsetCommitResponsePartition {
   return {
     partitionIndex: 0,
     errorCode: 0,
@@ -294,13 +294,13 @@ export function makeOffsetCommitResponseOffsetCommitResponsePartition(init: Part
   };
 }
 
-export function isDefaultOffsetCommitResponseOffsetCommitResponsePartition(v: OffsetCommitResponseOffsetCommitResponsePartition): boolean {
+export function isDefaultOffsetCommitResponsePartition(v: OffsetCommitResponsePartition): boolean {
   return v.partitionIndex === 0 && v.errorCode === 0;
 }
 
-export function readOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, version: number): OffsetCommitResponseOffsetCommitResponsePartition {
+export function readOffsetCommitResponsePartition(r: Reader, version: number): OffsetCommitResponsePartition {
   const flexible = version >= 8;
-  const o = makeOffsetCommitResponseOffsetCommitResponsePartition();
+  const o = makeOffsetCommitResponsePartition();
   o.partitionIndex = r.int32();
   o.errorCode = r.int16();
   if (flexible) {
@@ -313,7 +313,7 @@ export function readOffsetCommitResponseOffsetCommitResponsePartition(r: Reader,
   return o;
 }
 
-export function writeOffsetCommitResponseOffsetCommitResponsePartition(w: Writer, v: OffsetCommitResponseOffsetCommitResponsePartition, version: number): void {
+export function writeOffsetCommitResponsePartition(w: Writer, v: OffsetCommitResponsePartition, version: number): void {
   const flexible = version >= 8;
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);

@@ -13,7 +13,7 @@ export interface OffsetDeleteRequest {
   /** Versions 0+. */
   groupId: string;
   /** Versions 0+. */
-  topics: OffsetDeleteRequestOffsetDeleteRequestTopic[];
+  topics: OffsetDeleteRequestTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -34,7 +34,7 @@ export function readOffsetDeleteRequest(r: Reader, version: number): OffsetDelet
   const flexible = false;
   const o = makeOffsetDeleteRequest();
   o.groupId = r.string(flexible, false)!;
-  o.topics = r.array(flexible, false, (r) => readOffsetDeleteRequestOffsetDeleteRequestTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readOffsetDeleteRequestTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -48,23 +48,23 @@ export function readOffsetDeleteRequest(r: Reader, version: number): OffsetDelet
 export function writeOffsetDeleteRequest(w: Writer, v: OffsetDeleteRequest, version: number): void {
   const flexible = false;
   w.string(v.groupId, flexible);
-  w.array(v.topics, flexible, (w, e) => { writeOffsetDeleteRequestOffsetDeleteRequestTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeOffsetDeleteRequestTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetDeleteRequestOffsetDeleteRequestTopic {
+export interface OffsetDeleteRequestTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: OffsetDeleteRequestOffsetDeleteRequestPartition[];
+  partitions: OffsetDeleteRequestPartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetDeleteRequestOffsetDeleteRequestTopic(init: Partial<OffsetDeleteRequestOffsetDeleteRequestTopic> = {}): OffsetDeleteRequestOffsetDeleteRequestTopic {
+export function makeOffsetDeleteRequestTopic(init: Partial<OffsetDeleteRequestTopic> = {}): OffsetDeleteRequestTopic {
   return {
     name: "",
     partitions: [],
@@ -72,15 +72,15 @@ export function makeOffsetDeleteRequestOffsetDeleteRequestTopic(init: Partial<Of
   };
 }
 
-export function isDefaultOffsetDeleteRequestOffsetDeleteRequestTopic(v: OffsetDeleteRequestOffsetDeleteRequestTopic): boolean {
+export function isDefaultOffsetDeleteRequestTopic(v: OffsetDeleteRequestTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDeleteRequestOffsetDeleteRequestTopic {
+export function readOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDeleteRequestTopic {
   const flexible = false;
-  const o = makeOffsetDeleteRequestOffsetDeleteRequestTopic();
+  const o = makeOffsetDeleteRequestTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readOffsetDeleteRequestOffsetDeleteRequestPartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readOffsetDeleteRequestPartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -91,37 +91,37 @@ export function readOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, versi
   return o;
 }
 
-export function writeOffsetDeleteRequestOffsetDeleteRequestTopic(w: Writer, v: OffsetDeleteRequestOffsetDeleteRequestTopic, version: number): void {
+export function writeOffsetDeleteRequestTopic(w: Writer, v: OffsetDeleteRequestTopic, version: number): void {
   const flexible = false;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeOffsetDeleteRequestOffsetDeleteRequestPartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeOffsetDeleteRequestPartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetDeleteRequestOffsetDeleteRequestPartition {
+export interface OffsetDeleteRequestPartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetDeleteRequestOffsetDeleteRequestPartition(init: Partial<OffsetDeleteRequestOffsetDeleteRequestPartition> = {}): OffsetDeleteRequestOffsetDeleteRequestPartition {
+export function makeOffsetDeleteRequestPartition(init: Partial<OffsetDeleteRequestPartition> = {}): OffsetDeleteRequestPartition {
   return {
     partitionIndex: 0,
     ...init,
   };
 }
 
-export function isDefaultOffsetDeleteRequestOffsetDeleteRequestPartition(v: OffsetDeleteRequestOffsetDeleteRequestPartition): boolean {
+export function isDefaultOffsetDeleteRequestPartition(v: OffsetDeleteRequestPartition): boolean {
   return v.partitionIndex === 0;
 }
 
-export function readOffsetDeleteRequestOffsetDeleteRequestPartition(r: Reader, version: number): OffsetDeleteRequestOffsetDeleteRequestPartition {
+export function readOffsetDeleteRequestPartition(r: Reader, version: number): OffsetDeleteRequestPartition {
   const flexible = false;
-  const o = makeOffsetDeleteRequestOffsetDeleteRequestPartition();
+  const o = makeOffsetDeleteRequestPartition();
   o.partitionIndex = r.int32();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -133,7 +133,7 @@ export function readOffsetDeleteRequestOffsetDeleteRequestPartition(r: Reader, v
   return o;
 }
 
-export function writeOffsetDeleteRequestOffsetDeleteRequestPartition(w: Writer, v: OffsetDeleteRequestOffsetDeleteRequestPartition, version: number): void {
+export function writeOffsetDeleteRequestPartition(w: Writer, v: OffsetDeleteRequestPartition, version: number): void {
   const flexible = false;
   w.int32(v.partitionIndex);
   if (flexible) {
@@ -151,7 +151,7 @@ export interface OffsetDeleteResponse {
   /** Versions 0+. */
   throttleTimeMs: number;
   /** Versions 0+. */
-  topics: OffsetDeleteResponseOffsetDeleteResponseTopic[];
+  topics: OffsetDeleteResponseTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -174,7 +174,7 @@ export function readOffsetDeleteResponse(r: Reader, version: number): OffsetDele
   const o = makeOffsetDeleteResponse();
   o.errorCode = r.int16();
   o.throttleTimeMs = r.int32();
-  o.topics = r.array(flexible, false, (r) => readOffsetDeleteResponseOffsetDeleteResponseTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readOffsetDeleteResponseTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -189,23 +189,23 @@ export function writeOffsetDeleteResponse(w: Writer, v: OffsetDeleteResponse, ve
   const flexible = false;
   w.int16(v.errorCode);
   w.int32(v.throttleTimeMs);
-  w.array(v.topics, flexible, (w, e) => { writeOffsetDeleteResponseOffsetDeleteResponseTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeOffsetDeleteResponseTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetDeleteResponseOffsetDeleteResponseTopic {
+export interface OffsetDeleteResponseTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: OffsetDeleteResponseOffsetDeleteResponsePartition[];
+  partitions: OffsetDeleteResponsePartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetDeleteResponseOffsetDeleteResponseTopic(init: Partial<OffsetDeleteResponseOffsetDeleteResponseTopic> = {}): OffsetDeleteResponseOffsetDeleteResponseTopic {
+export function makeOffsetDeleteResponseTopic(init: Partial<OffsetDeleteResponseTopic> = {}): OffsetDeleteResponseTopic {
   return {
     name: "",
     partitions: [],
@@ -213,15 +213,15 @@ export function makeOffsetDeleteResponseOffsetDeleteResponseTopic(init: Partial<
   };
 }
 
-export function isDefaultOffsetDeleteResponseOffsetDeleteResponseTopic(v: OffsetDeleteResponseOffsetDeleteResponseTopic): boolean {
+export function isDefaultOffsetDeleteResponseTopic(v: OffsetDeleteResponseTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDeleteResponseOffsetDeleteResponseTopic {
+export function readOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDeleteResponseTopic {
   const flexible = false;
-  const o = makeOffsetDeleteResponseOffsetDeleteResponseTopic();
+  const o = makeOffsetDeleteResponseTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readOffsetDeleteResponseOffsetDeleteResponsePartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readOffsetDeleteResponsePartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -232,17 +232,17 @@ export function readOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, ver
   return o;
 }
 
-export function writeOffsetDeleteResponseOffsetDeleteResponseTopic(w: Writer, v: OffsetDeleteResponseOffsetDeleteResponseTopic, version: number): void {
+export function writeOffsetDeleteResponseTopic(w: Writer, v: OffsetDeleteResponseTopic, version: number): void {
   const flexible = false;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeOffsetDeleteResponseOffsetDeleteResponsePartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeOffsetDeleteResponsePartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetDeleteResponseOffsetDeleteResponsePartition {
+export interface OffsetDeleteResponsePartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Versions 0+. */
@@ -251,7 +251,7 @@ export interface OffsetDeleteResponseOffsetDeleteResponsePartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetDeleteResponseOffsetDeleteResponsePartition(init: Partial<OffsetDeleteResponseOffsetDeleteResponsePartition> = {}): OffsetDeleteResponseOffsetDeleteResponsePartition {
+export function makeOffsetDeleteResponsePartition(init: Partial<OffsetDeleteResponsePartition> = {}): OffsetDeleteResponsePartition {
   return {
     partitionIndex: 0,
     errorCode: 0,
@@ -259,13 +259,13 @@ export function makeOffsetDeleteResponseOffsetDeleteResponsePartition(init: Part
   };
 }
 
-export function isDefaultOffsetDeleteResponseOffsetDeleteResponsePartition(v: OffsetDeleteResponseOffsetDeleteResponsePartition): boolean {
+export function isDefaultOffsetDeleteResponsePartition(v: OffsetDeleteResponsePartition): boolean {
   return v.partitionIndex === 0 && v.errorCode === 0;
 }
 
-export function readOffsetDeleteResponseOffsetDeleteResponsePartition(r: Reader, version: number): OffsetDeleteResponseOffsetDeleteResponsePartition {
+export function readOffsetDeleteResponsePartition(r: Reader, version: number): OffsetDeleteResponsePartition {
   const flexible = false;
-  const o = makeOffsetDeleteResponseOffsetDeleteResponsePartition();
+  const o = makeOffsetDeleteResponsePartition();
   o.partitionIndex = r.int32();
   o.errorCode = r.int16();
   if (flexible) {
@@ -278,7 +278,7 @@ export function readOffsetDeleteResponseOffsetDeleteResponsePartition(r: Reader,
   return o;
 }
 
-export function writeOffsetDeleteResponseOffsetDeleteResponsePartition(w: Writer, v: OffsetDeleteResponseOffsetDeleteResponsePartition, version: number): void {
+export function writeOffsetDeleteResponsePartition(w: Writer, v: OffsetDeleteResponsePartition, version: number): void {
   const flexible = false;
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);

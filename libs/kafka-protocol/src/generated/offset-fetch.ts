@@ -13,9 +13,9 @@ export interface OffsetFetchRequest {
   /** Versions 0-7. */
   groupId: string;
   /** Versions 0-7, nullable 2-7. */
-  topics: OffsetFetchRequestOffsetFetchRequestTopic[] | null;
+  topics: OffsetFetchRequestTopic[] | null;
   /** Versions 8+. */
-  groups: OffsetFetchRequestOffsetFetchRequestGroup[];
+  groups: OffsetFetchRequestGroup[];
   /** Versions 7+. */
   requireStable: boolean;
   /** Tagged fields this codec does not know, written back on encode. */
@@ -40,8 +40,8 @@ export function readOffsetFetchRequest(r: Reader, version: number): OffsetFetchR
   const flexible = version >= 6;
   const o = makeOffsetFetchRequest();
   if (version <= 7) o.groupId = r.string(flexible, false)!;
-  if (version <= 7) o.topics = r.array(flexible, version >= 2 && version <= 7, (r) => readOffsetFetchRequestOffsetFetchRequestTopic(r, version));
-  if (version >= 8) o.groups = r.array(flexible, false, (r) => readOffsetFetchRequestOffsetFetchRequestGroup(r, version))!;
+  if (version <= 7) o.topics = r.array(flexible, version >= 2 && version <= 7, (r) => readOffsetFetchRequestTopic(r, version));
+  if (version >= 8) o.groups = r.array(flexible, false, (r) => readOffsetFetchRequestGroup(r, version))!;
   if (version >= 7) o.requireStable = r.bool();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -56,8 +56,8 @@ export function readOffsetFetchRequest(r: Reader, version: number): OffsetFetchR
 export function writeOffsetFetchRequest(w: Writer, v: OffsetFetchRequest, version: number): void {
   const flexible = version >= 6;
   if (version <= 7) { w.string(v.groupId, flexible); }
-  if (version <= 7) { w.array((version >= 2 && version <= 7 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeOffsetFetchRequestOffsetFetchRequestTopic(w, e, version); }); }
-  if (version >= 8) { w.array(v.groups, flexible, (w, e) => { writeOffsetFetchRequestOffsetFetchRequestGroup(w, e, version); }); }
+  if (version <= 7) { w.array((version >= 2 && version <= 7 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeOffsetFetchRequestTopic(w, e, version); }); }
+  if (version >= 8) { w.array(v.groups, flexible, (w, e) => { writeOffsetFetchRequestGroup(w, e, version); }); }
   if (version >= 7) { w.bool(v.requireStable); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -65,7 +65,7 @@ export function writeOffsetFetchRequest(w: Writer, v: OffsetFetchRequest, versio
   }
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestTopic {
+export interface OffsetFetchRequestTopic {
   /** Versions 0-7. */
   name: string;
   /** Versions 0-7. */
@@ -74,7 +74,7 @@ export interface OffsetFetchRequestOffsetFetchRequestTopic {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchRequestOffsetFetchRequestTopic(init: Partial<OffsetFetchRequestOffsetFetchRequestTopic> = {}): OffsetFetchRequestOffsetFetchRequestTopic {
+export function makeOffsetFetchRequestTopic(init: Partial<OffsetFetchRequestTopic> = {}): OffsetFetchRequestTopic {
   return {
     name: "",
     partitionIndexes: [],
@@ -82,13 +82,13 @@ export function makeOffsetFetchRequestOffsetFetchRequestTopic(init: Partial<Offs
   };
 }
 
-export function isDefaultOffsetFetchRequestOffsetFetchRequestTopic(v: OffsetFetchRequestOffsetFetchRequestTopic): boolean {
+export function isDefaultOffsetFetchRequestTopic(v: OffsetFetchRequestTopic): boolean {
   return v.name === "" && (v.partitionIndexes === null || v.partitionIndexes.length === 0);
 }
 
-export function readOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestTopic {
+export function readOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestTopic {
   const flexible = version >= 6;
-  const o = makeOffsetFetchRequestOffsetFetchRequestTopic();
+  const o = makeOffsetFetchRequestTopic();
   if (version <= 7) o.name = r.string(flexible, false)!;
   if (version <= 7) o.partitionIndexes = r.array(flexible, false, (r) => r.int32())!;
   if (flexible) {
@@ -101,7 +101,7 @@ export function readOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, version
   return o;
 }
 
-export function writeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, v: OffsetFetchRequestOffsetFetchRequestTopic, version: number): void {
+export function writeOffsetFetchRequestTopic(w: Writer, v: OffsetFetchRequestTopic, version: number): void {
   const flexible = version >= 6;
   if (version <= 7) { w.string(v.name, flexible); }
   if (version <= 7) { w.array(v.partitionIndexes, flexible, (w, e) => { w.int32(e); }); }
@@ -111,7 +111,7 @@ export function writeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, v: Off
   }
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestGroup {
+export interface OffsetFetchRequestGroup {
   /** Versions 8+. */
   groupId: string;
   /** Versions 9+, nullable 9+. */
@@ -119,12 +119,12 @@ export interface OffsetFetchRequestOffsetFetchRequestGroup {
   /** Versions 9+. */
   memberEpoch: number;
   /** Versions 8+, nullable 8+. */
-  topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
+  topics: OffsetFetchRequestTopics[] | null;
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchRequestOffsetFetchRequestGroup(init: Partial<OffsetFetchRequestOffsetFetchRequestGroup> = {}): OffsetFetchRequestOffsetFetchRequestGroup {
+export function makeOffsetFetchRequestGroup(init: Partial<OffsetFetchRequestGroup> = {}): OffsetFetchRequestGroup {
   return {
     groupId: "",
     memberId: null,
@@ -134,17 +134,17 @@ export function makeOffsetFetchRequestOffsetFetchRequestGroup(init: Partial<Offs
   };
 }
 
-export function isDefaultOffsetFetchRequestOffsetFetchRequestGroup(v: OffsetFetchRequestOffsetFetchRequestGroup): boolean {
+export function isDefaultOffsetFetchRequestGroup(v: OffsetFetchRequestGroup): boolean {
   return v.groupId === "" && v.memberId === null && v.memberEpoch === -1 && (v.topics === null || v.topics.length === 0);
 }
 
-export function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestGroup {
+export function readOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchRequestGroup {
   const flexible = version >= 6;
-  const o = makeOffsetFetchRequestOffsetFetchRequestGroup();
+  const o = makeOffsetFetchRequestGroup();
   if (version >= 8) o.groupId = r.string(flexible, false)!;
   if (version >= 9) o.memberId = r.string(flexible, version >= 9);
   if (version >= 9) o.memberEpoch = r.int32();
-  if (version >= 8) o.topics = r.array(flexible, version >= 8, (r) => readOffsetFetchRequestOffsetFetchRequestTopics(r, version));
+  if (version >= 8) o.topics = r.array(flexible, version >= 8, (r) => readOffsetFetchRequestTopics(r, version));
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -155,19 +155,19 @@ export function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, version
   return o;
 }
 
-export function writeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, v: OffsetFetchRequestOffsetFetchRequestGroup, version: number): void {
+export function writeOffsetFetchRequestGroup(w: Writer, v: OffsetFetchRequestGroup, version: number): void {
   const flexible = version >= 6;
   if (version >= 8) { w.string(v.groupId, flexible); }
   if (version >= 9) { w.string((version >= 9 ? v.memberId : v.memberId ?? ''), flexible); }
   if (version >= 9) { w.int32(v.memberEpoch); }
-  if (version >= 8) { w.array((version >= 8 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeOffsetFetchRequestOffsetFetchRequestTopics(w, e, version); }); }
+  if (version >= 8) { w.array((version >= 8 ? v.topics : v.topics ?? []), flexible, (w, e) => { writeOffsetFetchRequestTopics(w, e, version); }); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestTopics {
+export interface OffsetFetchRequestTopics {
   /** Versions 8+. */
   name: string;
   /** Versions 8+. */
@@ -176,7 +176,7 @@ export interface OffsetFetchRequestOffsetFetchRequestTopics {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchRequestOffsetFetchRequestTopics(init: Partial<OffsetFetchRequestOffsetFetchRequestTopics> = {}): OffsetFetchRequestOffsetFetchRequestTopics {
+export function makeOffsetFetchRequestTopics(init: Partial<OffsetFetchRequestTopics> = {}): OffsetFetchRequestTopics {
   return {
     name: "",
     partitionIndexes: [],
@@ -184,13 +184,13 @@ export function makeOffsetFetchRequestOffsetFetchRequestTopics(init: Partial<Off
   };
 }
 
-export function isDefaultOffsetFetchRequestOffsetFetchRequestTopics(v: OffsetFetchRequestOffsetFetchRequestTopics): boolean {
+export function isDefaultOffsetFetchRequestTopics(v: OffsetFetchRequestTopics): boolean {
   return v.name === "" && (v.partitionIndexes === null || v.partitionIndexes.length === 0);
 }
 
-export function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestTopics {
+export function readOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRequestTopics {
   const flexible = version >= 6;
-  const o = makeOffsetFetchRequestOffsetFetchRequestTopics();
+  const o = makeOffsetFetchRequestTopics();
   if (version >= 8) o.name = r.string(flexible, false)!;
   if (version >= 8) o.partitionIndexes = r.array(flexible, false, (r) => r.int32())!;
   if (flexible) {
@@ -203,7 +203,7 @@ export function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, versio
   return o;
 }
 
-export function writeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, v: OffsetFetchRequestOffsetFetchRequestTopics, version: number): void {
+export function writeOffsetFetchRequestTopics(w: Writer, v: OffsetFetchRequestTopics, version: number): void {
   const flexible = version >= 6;
   if (version >= 8) { w.string(v.name, flexible); }
   if (version >= 8) { w.array(v.partitionIndexes, flexible, (w, e) => { w.int32(e); }); }
@@ -220,11 +220,11 @@ export interface OffsetFetchResponse {
   /** Versions 3+. */
   throttleTimeMs: number;
   /** Versions 0-7. */
-  topics: OffsetFetchResponseOffsetFetchResponseTopic[];
+  topics: OffsetFetchResponseTopic[];
   /** Versions 2-7. */
   errorCode: number;
   /** Versions 8+. */
-  groups: OffsetFetchResponseOffsetFetchResponseGroup[];
+  groups: OffsetFetchResponseGroup[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -247,9 +247,9 @@ export function readOffsetFetchResponse(r: Reader, version: number): OffsetFetch
   const flexible = version >= 6;
   const o = makeOffsetFetchResponse();
   if (version >= 3) o.throttleTimeMs = r.int32();
-  if (version <= 7) o.topics = r.array(flexible, false, (r) => readOffsetFetchResponseOffsetFetchResponseTopic(r, version))!;
+  if (version <= 7) o.topics = r.array(flexible, false, (r) => readOffsetFetchResponseTopic(r, version))!;
   if (version >= 2 && version <= 7) o.errorCode = r.int16();
-  if (version >= 8) o.groups = r.array(flexible, false, (r) => readOffsetFetchResponseOffsetFetchResponseGroup(r, version))!;
+  if (version >= 8) o.groups = r.array(flexible, false, (r) => readOffsetFetchResponseGroup(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -263,25 +263,25 @@ export function readOffsetFetchResponse(r: Reader, version: number): OffsetFetch
 export function writeOffsetFetchResponse(w: Writer, v: OffsetFetchResponse, version: number): void {
   const flexible = version >= 6;
   if (version >= 3) { w.int32(v.throttleTimeMs); }
-  if (version <= 7) { w.array(v.topics, flexible, (w, e) => { writeOffsetFetchResponseOffsetFetchResponseTopic(w, e, version); }); }
+  if (version <= 7) { w.array(v.topics, flexible, (w, e) => { writeOffsetFetchResponseTopic(w, e, version); }); }
   if (version >= 2 && version <= 7) { w.int16(v.errorCode); }
-  if (version >= 8) { w.array(v.groups, flexible, (w, e) => { writeOffsetFetchResponseOffsetFetchResponseGroup(w, e, version); }); }
+  if (version >= 8) { w.array(v.groups, flexible, (w, e) => { writeOffsetFetchResponseGroup(w, e, version); }); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseTopic {
+export interface OffsetFetchResponseTopic {
   /** Versions 0-7. */
   name: string;
   /** Versions 0-7. */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartition[];
+  partitions: OffsetFetchResponsePartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchResponseOffsetFetchResponseTopic(init: Partial<OffsetFetchResponseOffsetFetchResponseTopic> = {}): OffsetFetchResponseOffsetFetchResponseTopic {
+export function makeOffsetFetchResponseTopic(init: Partial<OffsetFetchResponseTopic> = {}): OffsetFetchResponseTopic {
   return {
     name: "",
     partitions: [],
@@ -289,15 +289,15 @@ export function makeOffsetFetchResponseOffsetFetchResponseTopic(init: Partial<Of
   };
 }
 
-export function isDefaultOffsetFetchResponseOffsetFetchResponseTopic(v: OffsetFetchResponseOffsetFetchResponseTopic): boolean {
+export function isDefaultOffsetFetchResponseTopic(v: OffsetFetchResponseTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseTopic {
+export function readOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseTopic {
   const flexible = version >= 6;
-  const o = makeOffsetFetchResponseOffsetFetchResponseTopic();
+  const o = makeOffsetFetchResponseTopic();
   if (version <= 7) o.name = r.string(flexible, false)!;
-  if (version <= 7) o.partitions = r.array(flexible, false, (r) => readOffsetFetchResponseOffsetFetchResponsePartition(r, version))!;
+  if (version <= 7) o.partitions = r.array(flexible, false, (r) => readOffsetFetchResponsePartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -308,17 +308,17 @@ export function readOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, versi
   return o;
 }
 
-export function writeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, v: OffsetFetchResponseOffsetFetchResponseTopic, version: number): void {
+export function writeOffsetFetchResponseTopic(w: Writer, v: OffsetFetchResponseTopic, version: number): void {
   const flexible = version >= 6;
   if (version <= 7) { w.string(v.name, flexible); }
-  if (version <= 7) { w.array(v.partitions, flexible, (w, e) => { writeOffsetFetchResponseOffsetFetchResponsePartition(w, e, version); }); }
+  if (version <= 7) { w.array(v.partitions, flexible, (w, e) => { writeOffsetFetchResponsePartition(w, e, version); }); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponsePartition {
+export interface OffsetFetchResponsePartition {
   /** Versions 0-7. */
   partitionIndex: number;
   /** Versions 0-7. */
@@ -333,7 +333,7 @@ export interface OffsetFetchResponseOffsetFetchResponsePartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchResponseOffsetFetchResponsePartition(init: Partial<OffsetFetchResponseOffsetFetchResponsePartition> = {}): OffsetFetchResponseOffsetFetchResponsePartition {
+export function makeOffsetFetchResponsePartition(init: Partial<OffsetFetchResponsePartition> = {}): OffsetFetchResponsePartition {
   return {
     partitionIndex: 0,
     committedOffset: 0,
@@ -344,13 +344,13 @@ export function makeOffsetFetchResponseOffsetFetchResponsePartition(init: Partia
   };
 }
 
-export function isDefaultOffsetFetchResponseOffsetFetchResponsePartition(v: OffsetFetchResponseOffsetFetchResponsePartition): boolean {
+export function isDefaultOffsetFetchResponsePartition(v: OffsetFetchResponsePartition): boolean {
   return v.partitionIndex === 0 && v.committedOffset === 0 && v.committedLeaderEpoch === -1 && v.metadata === "" && v.errorCode === 0;
 }
 
-export function readOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponsePartition {
+export function readOffsetFetchResponsePartition(r: Reader, version: number): OffsetFetchResponsePartition {
   const flexible = version >= 6;
-  const o = makeOffsetFetchResponseOffsetFetchResponsePartition();
+  const o = makeOffsetFetchResponsePartition();
   if (version <= 7) o.partitionIndex = r.int32();
   if (version <= 7) o.committedOffset = r.int64();
   if (version >= 5 && version <= 7) o.committedLeaderEpoch = r.int32();
@@ -366,7 +366,7 @@ export function readOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v
   return o;
 }
 
-export function writeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, v: OffsetFetchResponseOffsetFetchResponsePartition, version: number): void {
+export function writeOffsetFetchResponsePartition(w: Writer, v: OffsetFetchResponsePartition, version: number): void {
   const flexible = version >= 6;
   if (version <= 7) { w.int32(v.partitionIndex); }
   if (version <= 7) { w.int64(v.committedOffset); }
@@ -379,18 +379,18 @@ export function writeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, 
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseGroup {
+export interface OffsetFetchResponseGroup {
   /** Versions 8+. */
   groupId: string;
   /** Versions 8+. */
-  topics: OffsetFetchResponseOffsetFetchResponseTopics[];
+  topics: OffsetFetchResponseTopics[];
   /** Versions 8+. */
   errorCode: number;
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchResponseOffsetFetchResponseGroup(init: Partial<OffsetFetchResponseOffsetFetchResponseGroup> = {}): OffsetFetchResponseOffsetFetchResponseGroup {
+export function makeOffsetFetchResponseGroup(init: Partial<OffsetFetchResponseGroup> = {}): OffsetFetchResponseGroup {
   return {
     groupId: "",
     topics: [],
@@ -399,15 +399,15 @@ export function makeOffsetFetchResponseOffsetFetchResponseGroup(init: Partial<Of
   };
 }
 
-export function isDefaultOffsetFetchResponseOffsetFetchResponseGroup(v: OffsetFetchResponseOffsetFetchResponseGroup): boolean {
+export function isDefaultOffsetFetchResponseGroup(v: OffsetFetchResponseGroup): boolean {
   return v.groupId === "" && (v.topics === null || v.topics.length === 0) && v.errorCode === 0;
 }
 
-export function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseGroup {
+export function readOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetchResponseGroup {
   const flexible = version >= 6;
-  const o = makeOffsetFetchResponseOffsetFetchResponseGroup();
+  const o = makeOffsetFetchResponseGroup();
   if (version >= 8) o.groupId = r.string(flexible, false)!;
-  if (version >= 8) o.topics = r.array(flexible, false, (r) => readOffsetFetchResponseOffsetFetchResponseTopics(r, version))!;
+  if (version >= 8) o.topics = r.array(flexible, false, (r) => readOffsetFetchResponseTopics(r, version))!;
   if (version >= 8) o.errorCode = r.int16();
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
@@ -419,10 +419,10 @@ export function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, versi
   return o;
 }
 
-export function writeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, v: OffsetFetchResponseOffsetFetchResponseGroup, version: number): void {
+export function writeOffsetFetchResponseGroup(w: Writer, v: OffsetFetchResponseGroup, version: number): void {
   const flexible = version >= 6;
   if (version >= 8) { w.string(v.groupId, flexible); }
-  if (version >= 8) { w.array(v.topics, flexible, (w, e) => { writeOffsetFetchResponseOffsetFetchResponseTopics(w, e, version); }); }
+  if (version >= 8) { w.array(v.topics, flexible, (w, e) => { writeOffsetFetchResponseTopics(w, e, version); }); }
   if (version >= 8) { w.int16(v.errorCode); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
@@ -430,16 +430,16 @@ export function writeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, v: O
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseTopics {
+export interface OffsetFetchResponseTopics {
   /** Versions 8+. */
   name: string;
   /** Versions 8+. */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartitions[];
+  partitions: OffsetFetchResponsePartitions[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchResponseOffsetFetchResponseTopics(init: Partial<OffsetFetchResponseOffsetFetchResponseTopics> = {}): OffsetFetchResponseOffsetFetchResponseTopics {
+export function makeOffsetFetchResponseTopics(init: Partial<OffsetFetchResponseTopics> = {}): OffsetFetchResponseTopics {
   return {
     name: "",
     partitions: [],
@@ -447,15 +447,15 @@ export function makeOffsetFetchResponseOffsetFetchResponseTopics(init: Partial<O
   };
 }
 
-export function isDefaultOffsetFetchResponseOffsetFetchResponseTopics(v: OffsetFetchResponseOffsetFetchResponseTopics): boolean {
+export function isDefaultOffsetFetchResponseTopics(v: OffsetFetchResponseTopics): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseTopics {
+export function readOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchResponseTopics {
   const flexible = version >= 6;
-  const o = makeOffsetFetchResponseOffsetFetchResponseTopics();
+  const o = makeOffsetFetchResponseTopics();
   if (version >= 8) o.name = r.string(flexible, false)!;
-  if (version >= 8) o.partitions = r.array(flexible, false, (r) => readOffsetFetchResponseOffsetFetchResponsePartitions(r, version))!;
+  if (version >= 8) o.partitions = r.array(flexible, false, (r) => readOffsetFetchResponsePartitions(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -466,17 +466,17 @@ export function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, vers
   return o;
 }
 
-export function writeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, v: OffsetFetchResponseOffsetFetchResponseTopics, version: number): void {
+export function writeOffsetFetchResponseTopics(w: Writer, v: OffsetFetchResponseTopics, version: number): void {
   const flexible = version >= 6;
   if (version >= 8) { w.string(v.name, flexible); }
-  if (version >= 8) { w.array(v.partitions, flexible, (w, e) => { writeOffsetFetchResponseOffsetFetchResponsePartitions(w, e, version); }); }
+  if (version >= 8) { w.array(v.partitions, flexible, (w, e) => { writeOffsetFetchResponsePartitions(w, e, version); }); }
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponsePartitions {
+export interface OffsetFetchResponsePartitions {
   /** Versions 8+. */
   partitionIndex: number;
   /** Versions 8+. */
@@ -491,7 +491,7 @@ export interface OffsetFetchResponseOffsetFetchResponsePartitions {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeOffsetFetchResponseOffsetFetchResponsePartitions(init: Partial<OffsetFetchResponseOffsetFetchResponsePartitions> = {}): OffsetFetchResponseOffsetFetchResponsePartitions {
+export function makeOffsetFetchResponsePartitions(init: Partial<OffsetFetchResponsePartitions> = {}): OffsetFetchResponsePartitions {
   return {
     partitionIndex: 0,
     committedOffset: 0,
@@ -502,13 +502,13 @@ export function makeOffsetFetchResponseOffsetFetchResponsePartitions(init: Parti
   };
 }
 
-export function isDefaultOffsetFetchResponseOffsetFetchResponsePartitions(v: OffsetFetchResponseOffsetFetchResponsePartitions): boolean {
+export function isDefaultOffsetFetchResponsePartitions(v: OffsetFetchResponsePartitions): boolean {
   return v.partitionIndex === 0 && v.committedOffset === 0 && v.committedLeaderEpoch === -1 && v.metadata === "" && v.errorCode === 0;
 }
 
-export function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponsePartitions {
+export function readOffsetFetchResponsePartitions(r: Reader, version: number): OffsetFetchResponsePartitions {
   const flexible = version >= 6;
-  const o = makeOffsetFetchResponseOffsetFetchResponsePartitions();
+  const o = makeOffsetFetchResponsePartitions();
   if (version >= 8) o.partitionIndex = r.int32();
   if (version >= 8) o.committedOffset = r.int64();
   if (version >= 8) o.committedLeaderEpoch = r.int32();
@@ -524,7 +524,7 @@ export function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, 
   return o;
 }
 
-export function writeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, v: OffsetFetchResponseOffsetFetchResponsePartitions, version: number): void {
+export function writeOffsetFetchResponsePartitions(w: Writer, v: OffsetFetchResponsePartitions, version: number): void {
   const flexible = version >= 6;
   if (version >= 8) { w.int32(v.partitionIndex); }
   if (version >= 8) { w.int64(v.committedOffset); }

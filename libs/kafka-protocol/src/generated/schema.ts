@@ -1034,18 +1034,18 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
   ] },
   DescribeTopicPartitionsResponse: { valid: [0, 0], flexible: [0, 32767], fields: [
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'DescribeTopicPartitionsResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'nextCursor', type: 'struct', struct: 'DescribeTopicPartitionsResponseCursor', versions: [0, 32767], nullable: [0, 32767], tagged: null, compact: undefined },
   ] },
-  DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic: { valid: [0, 0], flexible: [0, 32767], fields: [
+  DescribeTopicPartitionsResponseTopic: { valid: [0, 0], flexible: [0, 32767], fields: [
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: [0, 32767], tagged: null, compact: undefined },
     { name: 'topicId', type: 'uuid', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'isInternal', type: 'bool', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'DescribeTopicPartitionsResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'topicAuthorizedOperations', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition: { valid: [0, 0], flexible: [0, 32767], fields: [
+  DescribeTopicPartitionsResponsePartition: { valid: [0, 0], flexible: [0, 32767], fields: [
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'leaderId', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
@@ -1450,10 +1450,10 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'memberId', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'groupInstanceId', type: 'string', struct: null, versions: [5, 32767], nullable: [5, 32767], tagged: null, compact: undefined },
     { name: 'protocolType', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'protocols', type: '[]struct', struct: 'JoinGroupRequestJoinGroupRequestProtocol', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'protocols', type: '[]struct', struct: 'JoinGroupRequestProtocol', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'reason', type: 'string', struct: null, versions: [8, 32767], nullable: [8, 32767], tagged: null, compact: undefined },
   ] },
-  JoinGroupRequestJoinGroupRequestProtocol: { valid: [0, 9], flexible: [6, 32767], fields: [
+  JoinGroupRequestProtocol: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'metadata', type: 'bytes', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
@@ -1466,9 +1466,9 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'leader', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'skipAssignment', type: 'bool', struct: null, versions: [9, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'memberId', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'members', type: '[]struct', struct: 'JoinGroupResponseJoinGroupResponseMember', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'members', type: '[]struct', struct: 'JoinGroupResponseMember', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  JoinGroupResponseJoinGroupResponseMember: { valid: [0, 9], flexible: [6, 32767], fields: [
+  JoinGroupResponseMember: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'memberId', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'groupInstanceId', type: 'string', struct: null, versions: [5, 32767], nullable: [5, 32767], tagged: null, compact: undefined },
     { name: 'metadata', type: 'bytes', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
@@ -1651,38 +1651,38 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'transactionState', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
   MetadataRequest: { valid: [0, 12], flexible: [9, 32767], fields: [
-    { name: 'topics', type: '[]struct', struct: 'MetadataRequestMetadataRequestTopic', versions: [0, 32767], nullable: [1, 32767], tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'MetadataRequestTopic', versions: [0, 32767], nullable: [1, 32767], tagged: null, compact: undefined },
     { name: 'allowAutoTopicCreation', type: 'bool', struct: null, versions: [4, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'includeClusterAuthorizedOperations', type: 'bool', struct: null, versions: [8, 10], nullable: null, tagged: null, compact: undefined },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  MetadataRequestMetadataRequestTopic: { valid: [0, 12], flexible: [9, 32767], fields: [
+  MetadataRequestTopic: { valid: [0, 12], flexible: [9, 32767], fields: [
     { name: 'topicId', type: 'uuid', struct: null, versions: [10, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: [10, 32767], tagged: null, compact: undefined },
   ] },
   MetadataResponse: { valid: [0, 12], flexible: [9, 32767], fields: [
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [3, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'brokers', type: '[]struct', struct: 'MetadataResponseMetadataResponseBroker', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'brokers', type: '[]struct', struct: 'MetadataResponseBroker', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'clusterId', type: 'string', struct: null, versions: [2, 32767], nullable: [2, 32767], tagged: null, compact: undefined },
     { name: 'controllerId', type: 'int32', struct: null, versions: [1, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'MetadataResponseMetadataResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'MetadataResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'clusterAuthorizedOperations', type: 'int32', struct: null, versions: [8, 10], nullable: null, tagged: null, compact: undefined },
   ] },
-  MetadataResponseMetadataResponseBroker: { valid: [0, 12], flexible: [9, 32767], fields: [
+  MetadataResponseBroker: { valid: [0, 12], flexible: [9, 32767], fields: [
     { name: 'nodeId', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'host', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'port', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'rack', type: 'string', struct: null, versions: [1, 32767], nullable: [1, 32767], tagged: null, compact: undefined },
   ] },
-  MetadataResponseMetadataResponseTopic: { valid: [0, 12], flexible: [9, 32767], fields: [
+  MetadataResponseTopic: { valid: [0, 12], flexible: [9, 32767], fields: [
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: [12, 32767], tagged: null, compact: undefined },
     { name: 'topicId', type: 'uuid', struct: null, versions: [10, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'isInternal', type: 'bool', struct: null, versions: [1, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'MetadataResponseMetadataResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'MetadataResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'topicAuthorizedOperations', type: 'int32', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  MetadataResponseMetadataResponsePartition: { valid: [0, 12], flexible: [9, 32767], fields: [
+  MetadataResponsePartition: { valid: [0, 12], flexible: [9, 32767], fields: [
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'leaderId', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
@@ -1697,13 +1697,13 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'memberId', type: 'string', struct: null, versions: [1, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'groupInstanceId', type: 'string', struct: null, versions: [7, 32767], nullable: [7, 32767], tagged: null, compact: undefined },
     { name: 'retentionTimeMs', type: 'int64', struct: null, versions: [2, 4], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetCommitRequestOffsetCommitRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetCommitRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetCommitRequestOffsetCommitRequestTopic: { valid: [0, 9], flexible: [8, 32767], fields: [
+  OffsetCommitRequestTopic: { valid: [0, 9], flexible: [8, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetCommitRequestOffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetCommitRequestOffsetCommitRequestPartition: { valid: [0, 9], flexible: [8, 32767], fields: [
+  OffsetCommitRequestPartition: { valid: [0, 9], flexible: [8, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedOffset', type: 'int64', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedLeaderEpoch', type: 'int32', struct: null, versions: [6, 32767], nullable: null, tagged: null, compact: undefined },
@@ -1712,87 +1712,87 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
   ] },
   OffsetCommitResponse: { valid: [0, 9], flexible: [8, 32767], fields: [
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [3, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetCommitResponseOffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetCommitResponseOffsetCommitResponseTopic: { valid: [0, 9], flexible: [8, 32767], fields: [
+  OffsetCommitResponseTopic: { valid: [0, 9], flexible: [8, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetCommitResponseOffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetCommitResponseOffsetCommitResponsePartition: { valid: [0, 9], flexible: [8, 32767], fields: [
+  OffsetCommitResponsePartition: { valid: [0, 9], flexible: [8, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
   OffsetDeleteRequest: { valid: [0, 0], flexible: null, fields: [
     { name: 'groupId', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetDeleteRequestOffsetDeleteRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetDeleteRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetDeleteRequestOffsetDeleteRequestTopic: { valid: [0, 0], flexible: null, fields: [
+  OffsetDeleteRequestTopic: { valid: [0, 0], flexible: null, fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetDeleteRequestOffsetDeleteRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetDeleteRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetDeleteRequestOffsetDeleteRequestPartition: { valid: [0, 0], flexible: null, fields: [
+  OffsetDeleteRequestPartition: { valid: [0, 0], flexible: null, fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
   OffsetDeleteResponse: { valid: [0, 0], flexible: null, fields: [
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetDeleteResponseOffsetDeleteResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetDeleteResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetDeleteResponseOffsetDeleteResponseTopic: { valid: [0, 0], flexible: null, fields: [
+  OffsetDeleteResponseTopic: { valid: [0, 0], flexible: null, fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetDeleteResponseOffsetDeleteResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetDeleteResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetDeleteResponseOffsetDeleteResponsePartition: { valid: [0, 0], flexible: null, fields: [
+  OffsetDeleteResponsePartition: { valid: [0, 0], flexible: null, fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
   OffsetFetchRequest: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'groupId', type: 'string', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetFetchRequestOffsetFetchRequestTopic', versions: [0, 7], nullable: [2, 7], tagged: null, compact: undefined },
-    { name: 'groups', type: '[]struct', struct: 'OffsetFetchRequestOffsetFetchRequestGroup', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetFetchRequestTopic', versions: [0, 7], nullable: [2, 7], tagged: null, compact: undefined },
+    { name: 'groups', type: '[]struct', struct: 'OffsetFetchRequestGroup', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'requireStable', type: 'bool', struct: null, versions: [7, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchRequestOffsetFetchRequestTopic: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchRequestTopic: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
     { name: 'partitionIndexes', type: '[]int32', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchRequestOffsetFetchRequestGroup: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchRequestGroup: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'groupId', type: 'string', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'memberId', type: 'string', struct: null, versions: [9, 32767], nullable: [9, 32767], tagged: null, compact: undefined },
     { name: 'memberEpoch', type: 'int32', struct: null, versions: [9, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetFetchRequestOffsetFetchRequestTopics', versions: [8, 32767], nullable: [8, 32767], tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetFetchRequestTopics', versions: [8, 32767], nullable: [8, 32767], tagged: null, compact: undefined },
   ] },
-  OffsetFetchRequestOffsetFetchRequestTopics: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchRequestTopics: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'partitionIndexes', type: '[]int32', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
   OffsetFetchResponse: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [3, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetFetchResponseOffsetFetchResponseTopic', versions: [0, 7], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetFetchResponseTopic', versions: [0, 7], nullable: null, tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [2, 7], nullable: null, tagged: null, compact: undefined },
-    { name: 'groups', type: '[]struct', struct: 'OffsetFetchResponseOffsetFetchResponseGroup', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'groups', type: '[]struct', struct: 'OffsetFetchResponseGroup', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchResponseOffsetFetchResponseTopic: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchResponseTopic: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetFetchResponseOffsetFetchResponsePartition', versions: [0, 7], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetFetchResponsePartition', versions: [0, 7], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchResponseOffsetFetchResponsePartition: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchResponsePartition: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
     { name: 'committedOffset', type: 'int64', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
     { name: 'committedLeaderEpoch', type: 'int32', struct: null, versions: [5, 7], nullable: null, tagged: null, compact: undefined },
     { name: 'metadata', type: 'string', struct: null, versions: [0, 7], nullable: [0, 7], tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 7], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchResponseOffsetFetchResponseGroup: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchResponseGroup: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'groupId', type: 'string', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'OffsetFetchResponseOffsetFetchResponseTopics', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'OffsetFetchResponseTopics', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchResponseOffsetFetchResponseTopics: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchResponseTopics: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'OffsetFetchResponseOffsetFetchResponsePartitions', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'OffsetFetchResponsePartitions', versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  OffsetFetchResponseOffsetFetchResponsePartitions: { valid: [0, 9], flexible: [6, 32767], fields: [
+  OffsetFetchResponsePartitions: { valid: [0, 9], flexible: [6, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedOffset', type: 'int64', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedLeaderEpoch', type: 'int32', struct: null, versions: [8, 32767], nullable: null, tagged: null, compact: undefined },
@@ -2206,9 +2206,9 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'groupInstanceId', type: 'string', struct: null, versions: [3, 32767], nullable: [3, 32767], tagged: null, compact: undefined },
     { name: 'protocolType', type: 'string', struct: null, versions: [5, 32767], nullable: [5, 32767], tagged: null, compact: undefined },
     { name: 'protocolName', type: 'string', struct: null, versions: [5, 32767], nullable: [5, 32767], tagged: null, compact: undefined },
-    { name: 'assignments', type: '[]struct', struct: 'SyncGroupRequestSyncGroupRequestAssignment', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'assignments', type: '[]struct', struct: 'SyncGroupRequestAssignment', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  SyncGroupRequestSyncGroupRequestAssignment: { valid: [0, 5], flexible: [4, 32767], fields: [
+  SyncGroupRequestAssignment: { valid: [0, 5], flexible: [4, 32767], fields: [
     { name: 'memberId', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'assignment', type: 'bytes', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
@@ -2227,13 +2227,13 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
     { name: 'generationId', type: 'int32', struct: null, versions: [3, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'memberId', type: 'string', struct: null, versions: [3, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'groupInstanceId', type: 'string', struct: null, versions: [3, 32767], nullable: [3, 32767], tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'TxnOffsetCommitRequestTxnOffsetCommitRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'TxnOffsetCommitRequestTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  TxnOffsetCommitRequestTxnOffsetCommitRequestTopic: { valid: [0, 4], flexible: [3, 32767], fields: [
+  TxnOffsetCommitRequestTopic: { valid: [0, 4], flexible: [3, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'TxnOffsetCommitRequestTxnOffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'TxnOffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  TxnOffsetCommitRequestTxnOffsetCommitRequestPartition: { valid: [0, 4], flexible: [3, 32767], fields: [
+  TxnOffsetCommitRequestPartition: { valid: [0, 4], flexible: [3, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedOffset', type: 'int64', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'committedLeaderEpoch', type: 'int32', struct: null, versions: [2, 32767], nullable: null, tagged: null, compact: undefined },
@@ -2241,13 +2241,13 @@ export const SCHEMA: Readonly<Record<string, StructSchema>> = {
   ] },
   TxnOffsetCommitResponse: { valid: [0, 4], flexible: [3, 32767], fields: [
     { name: 'throttleTimeMs', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'topics', type: '[]struct', struct: 'TxnOffsetCommitResponseTxnOffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'topics', type: '[]struct', struct: 'TxnOffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  TxnOffsetCommitResponseTxnOffsetCommitResponseTopic: { valid: [0, 4], flexible: [3, 32767], fields: [
+  TxnOffsetCommitResponseTopic: { valid: [0, 4], flexible: [3, 32767], fields: [
     { name: 'name', type: 'string', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
-    { name: 'partitions', type: '[]struct', struct: 'TxnOffsetCommitResponseTxnOffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
+    { name: 'partitions', type: '[]struct', struct: 'TxnOffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },
-  TxnOffsetCommitResponseTxnOffsetCommitResponsePartition: { valid: [0, 4], flexible: [3, 32767], fields: [
+  TxnOffsetCommitResponsePartition: { valid: [0, 4], flexible: [3, 32767], fields: [
     { name: 'partitionIndex', type: 'int32', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
     { name: 'errorCode', type: 'int16', struct: null, versions: [0, 32767], nullable: null, tagged: null, compact: undefined },
   ] },

@@ -23,7 +23,7 @@ export interface SyncGroupRequest {
   /** Versions 5+, nullable 5+. */
   protocolName: string | null;
   /** Versions 0+. */
-  assignments: SyncGroupRequestSyncGroupRequestAssignment[];
+  assignments: SyncGroupRequestAssignment[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -54,7 +54,7 @@ export function readSyncGroupRequest(r: Reader, version: number): SyncGroupReque
   if (version >= 3) o.groupInstanceId = r.string(flexible, version >= 3);
   if (version >= 5) o.protocolType = r.string(flexible, version >= 5);
   if (version >= 5) o.protocolName = r.string(flexible, version >= 5);
-  o.assignments = r.array(flexible, false, (r) => readSyncGroupRequestSyncGroupRequestAssignment(r, version))!;
+  o.assignments = r.array(flexible, false, (r) => readSyncGroupRequestAssignment(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -73,14 +73,14 @@ export function writeSyncGroupRequest(w: Writer, v: SyncGroupRequest, version: n
   if (version >= 3) { w.string((version >= 3 ? v.groupInstanceId : v.groupInstanceId ?? ''), flexible); }
   if (version >= 5) { w.string((version >= 5 ? v.protocolType : v.protocolType ?? ''), flexible); }
   if (version >= 5) { w.string((version >= 5 ? v.protocolName : v.protocolName ?? ''), flexible); }
-  w.array(v.assignments, flexible, (w, e) => { writeSyncGroupRequestSyncGroupRequestAssignment(w, e, version); });
+  w.array(v.assignments, flexible, (w, e) => { writeSyncGroupRequestAssignment(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface SyncGroupRequestSyncGroupRequestAssignment {
+export interface SyncGroupRequestAssignment {
   /** Versions 0+. */
   memberId: string;
   /** Versions 0+. */
@@ -89,7 +89,7 @@ export interface SyncGroupRequestSyncGroupRequestAssignment {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeSyncGroupRequestSyncGroupRequestAssignment(init: Partial<SyncGroupRequestSyncGroupRequestAssignment> = {}): SyncGroupRequestSyncGroupRequestAssignment {
+export function makeSyncGroupRequestAssignment(init: Partial<SyncGroupRequestAssignment> = {}): SyncGroupRequestAssignment {
   return {
     memberId: "",
     assignment: Buffer.alloc(0),
@@ -97,13 +97,13 @@ export function makeSyncGroupRequestSyncGroupRequestAssignment(init: Partial<Syn
   };
 }
 
-export function isDefaultSyncGroupRequestSyncGroupRequestAssignment(v: SyncGroupRequestSyncGroupRequestAssignment): boolean {
+export function isDefaultSyncGroupRequestAssignment(v: SyncGroupRequestAssignment): boolean {
   return v.memberId === "" && (v.assignment === null || v.assignment.length === 0);
 }
 
-export function readSyncGroupRequestSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestSyncGroupRequestAssignment {
+export function readSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestAssignment {
   const flexible = version >= 4;
-  const o = makeSyncGroupRequestSyncGroupRequestAssignment();
+  const o = makeSyncGroupRequestAssignment();
   o.memberId = r.string(flexible, false)!;
   o.assignment = r.bytes(flexible, false)!;
   if (flexible) {
@@ -116,7 +116,7 @@ export function readSyncGroupRequestSyncGroupRequestAssignment(r: Reader, versio
   return o;
 }
 
-export function writeSyncGroupRequestSyncGroupRequestAssignment(w: Writer, v: SyncGroupRequestSyncGroupRequestAssignment, version: number): void {
+export function writeSyncGroupRequestAssignment(w: Writer, v: SyncGroupRequestAssignment, version: number): void {
   const flexible = version >= 4;
   w.string(v.memberId, flexible);
   w.bytes(v.assignment, flexible);

@@ -25,7 +25,7 @@ export interface TxnOffsetCommitRequest {
   /** Versions 3+, nullable 3+. */
   groupInstanceId: string | null;
   /** Versions 0+. */
-  topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
+  topics: TxnOffsetCommitRequestTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -58,7 +58,7 @@ export function readTxnOffsetCommitRequest(r: Reader, version: number): TxnOffse
   if (version >= 3) o.generationId = r.int32();
   if (version >= 3) o.memberId = r.string(flexible, false)!;
   if (version >= 3) o.groupInstanceId = r.string(flexible, version >= 3);
-  o.topics = r.array(flexible, false, (r) => readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readTxnOffsetCommitRequestTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -78,23 +78,23 @@ export function writeTxnOffsetCommitRequest(w: Writer, v: TxnOffsetCommitRequest
   if (version >= 3) { w.int32(v.generationId); }
   if (version >= 3) { w.string(v.memberId, flexible); }
   if (version >= 3) { w.string((version >= 3 ? v.groupInstanceId : v.groupInstanceId ?? ''), flexible); }
-  w.array(v.topics, flexible, (w, e) => { writeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeTxnOffsetCommitRequestTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export interface TxnOffsetCommitRequestTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
+  partitions: TxnOffsetCommitRequestPartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(init: Partial<TxnOffsetCommitRequestTxnOffsetCommitRequestTopic> = {}): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export function makeTxnOffsetCommitRequestTopic(init: Partial<TxnOffsetCommitRequestTopic> = {}): TxnOffsetCommitRequestTopic {
   return {
     name: "",
     partitions: [],
@@ -102,15 +102,15 @@ export function makeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(init: Part
   };
 }
 
-export function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(v: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic): boolean {
+export function isDefaultTxnOffsetCommitRequestTopic(v: TxnOffsetCommitRequestTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export function readTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffsetCommitRequestTopic {
   const flexible = version >= 3;
-  const o = makeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic();
+  const o = makeTxnOffsetCommitRequestTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readTxnOffsetCommitRequestPartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -121,17 +121,17 @@ export function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader,
   return o;
 }
 
-export function writeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, v: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic, version: number): void {
+export function writeTxnOffsetCommitRequestTopic(w: Writer, v: TxnOffsetCommitRequestTopic, version: number): void {
   const flexible = version >= 3;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeTxnOffsetCommitRequestPartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export interface TxnOffsetCommitRequestPartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Versions 0+. */
@@ -144,7 +144,7 @@ export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(init: Partial<TxnOffsetCommitRequestTxnOffsetCommitRequestPartition> = {}): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export function makeTxnOffsetCommitRequestPartition(init: Partial<TxnOffsetCommitRequestPartition> = {}): TxnOffsetCommitRequestPartition {
   return {
     partitionIndex: 0,
     committedOffset: 0,
@@ -154,13 +154,13 @@ export function makeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(init: 
   };
 }
 
-export function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(v: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition): boolean {
+export function isDefaultTxnOffsetCommitRequestPartition(v: TxnOffsetCommitRequestPartition): boolean {
   return v.partitionIndex === 0 && v.committedOffset === 0 && v.committedLeaderEpoch === -1 && v.committedMetadata === "";
 }
 
-export function readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, version: number): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export function readTxnOffsetCommitRequestPartition(r: Reader, version: number): TxnOffsetCommitRequestPartition {
   const flexible = version >= 3;
-  const o = makeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition();
+  const o = makeTxnOffsetCommitRequestPartition();
   o.partitionIndex = r.int32();
   o.committedOffset = r.int64();
   if (version >= 2) o.committedLeaderEpoch = r.int32();
@@ -175,7 +175,7 @@ export function readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Rea
   return o;
 }
 
-export function writeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, v: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition, version: number): void {
+export function writeTxnOffsetCommitRequestPartition(w: Writer, v: TxnOffsetCommitRequestPartition, version: number): void {
   const flexible = version >= 3;
   w.int32(v.partitionIndex);
   w.int64(v.committedOffset);
@@ -194,7 +194,7 @@ export interface TxnOffsetCommitResponse {
   /** Versions 0+. */
   throttleTimeMs: number;
   /** Versions 0+. */
-  topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
+  topics: TxnOffsetCommitResponseTopic[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
@@ -215,7 +215,7 @@ export function readTxnOffsetCommitResponse(r: Reader, version: number): TxnOffs
   const flexible = version >= 3;
   const o = makeTxnOffsetCommitResponse();
   o.throttleTimeMs = r.int32();
-  o.topics = r.array(flexible, false, (r) => readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r, version))!;
+  o.topics = r.array(flexible, false, (r) => readTxnOffsetCommitResponseTopic(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -229,23 +229,23 @@ export function readTxnOffsetCommitResponse(r: Reader, version: number): TxnOffs
 export function writeTxnOffsetCommitResponse(w: Writer, v: TxnOffsetCommitResponse, version: number): void {
   const flexible = version >= 3;
   w.int32(v.throttleTimeMs);
-  w.array(v.topics, flexible, (w, e) => { writeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w, e, version); });
+  w.array(v.topics, flexible, (w, e) => { writeTxnOffsetCommitResponseTopic(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export interface TxnOffsetCommitResponseTopic {
   /** Versions 0+. */
   name: string;
   /** Versions 0+. */
-  partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
+  partitions: TxnOffsetCommitResponsePartition[];
   /** Tagged fields this codec does not know, written back on encode. */
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(init: Partial<TxnOffsetCommitResponseTxnOffsetCommitResponseTopic> = {}): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export function makeTxnOffsetCommitResponseTopic(init: Partial<TxnOffsetCommitResponseTopic> = {}): TxnOffsetCommitResponseTopic {
   return {
     name: "",
     partitions: [],
@@ -253,15 +253,15 @@ export function makeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(init: Pa
   };
 }
 
-export function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(v: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic): boolean {
+export function isDefaultTxnOffsetCommitResponseTopic(v: TxnOffsetCommitResponseTopic): boolean {
   return v.name === "" && (v.partitions === null || v.partitions.length === 0);
 }
 
-export function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export function readTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffsetCommitResponseTopic {
   const flexible = version >= 3;
-  const o = makeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic();
+  const o = makeTxnOffsetCommitResponseTopic();
   o.name = r.string(flexible, false)!;
-  o.partitions = r.array(flexible, false, (r) => readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r, version))!;
+  o.partitions = r.array(flexible, false, (r) => readTxnOffsetCommitResponsePartition(r, version))!;
   if (flexible) {
     o.unknownTaggedFields = r.taggedFields((tag, r) => {
       void tag;
@@ -272,17 +272,17 @@ export function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reade
   return o;
 }
 
-export function writeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, v: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic, version: number): void {
+export function writeTxnOffsetCommitResponseTopic(w: Writer, v: TxnOffsetCommitResponseTopic, version: number): void {
   const flexible = version >= 3;
   w.string(v.name, flexible);
-  w.array(v.partitions, flexible, (w, e) => { writeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w, e, version); });
+  w.array(v.partitions, flexible, (w, e) => { writeTxnOffsetCommitResponsePartition(w, e, version); });
   if (flexible) {
     if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);
     else w.noTaggedFields();
   }
 }
 
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export interface TxnOffsetCommitResponsePartition {
   /** Versions 0+. */
   partitionIndex: number;
   /** Versions 0+. */
@@ -291,7 +291,7 @@ export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
   unknownTaggedFields?: TaggedField[];
 }
 
-export function makeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(init: Partial<TxnOffsetCommitResponseTxnOffsetCommitResponsePartition> = {}): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export function makeTxnOffsetCommitResponsePartition(init: Partial<TxnOffsetCommitResponsePartition> = {}): TxnOffsetCommitResponsePartition {
   return {
     partitionIndex: 0,
     errorCode: 0,
@@ -299,13 +299,13 @@ export function makeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(init
   };
 }
 
-export function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(v: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition): boolean {
+export function isDefaultTxnOffsetCommitResponsePartition(v: TxnOffsetCommitResponsePartition): boolean {
   return v.partitionIndex === 0 && v.errorCode === 0;
 }
 
-export function readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, version: number): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export function readTxnOffsetCommitResponsePartition(r: Reader, version: number): TxnOffsetCommitResponsePartition {
   const flexible = version >= 3;
-  const o = makeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition();
+  const o = makeTxnOffsetCommitResponsePartition();
   o.partitionIndex = r.int32();
   o.errorCode = r.int16();
   if (flexible) {
@@ -318,7 +318,7 @@ export function readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: R
   return o;
 }
 
-export function writeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w: Writer, v: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition, version: number): void {
+export function writeTxnOffsetCommitResponsePartition(w: Writer, v: TxnOffsetCommitResponsePartition, version: number): void {
   const flexible = version >= 3;
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);
