@@ -1,0 +1,124 @@
+/**
+ * Fetch (key 1), versions 4-17 (record batch v2; v13+ names topics by id).
+ * Reads whole batches straight from segment files and returns them unchanged. Long poll:
+ * when fewer than min_bytes are available the request waits (up to max_wait_ms) until a
+ * produce to one of its partitions wakes it. Limits: max_bytes for the response (capped by
+ * fetch.max.bytes), partition_max_bytes per partition, and KIP-74: the first batch found is
+ * returned whole even when larger than the limits, so a consumer always progresses.
+ * Isolation: without transactions READ_COMMITTED sees the same data (LSO == HW) and gets an
+ * empty aborted-transactions list.
+ * Fetch sessions (KIP-227) are not created: every response carries session id 0, so clients
+ * keep sending full fetch requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  makeFetchResponse,
+  makeFetchResponseFetchableTopicResponse,
+  makeFetchResponsePartitionData,
+  readFetchRequest,
+  writeFetchResponse,
+  type FetchResponsePartitionData,
+} from '@tributary/kafka-protocol';
+import type { PartitionLog } from '@tributary/log-store';
+import { configNumber } from '../config/broker-config.js';
+import { FetchWaiters } from '../fetch/fetch-waiters.js';
+import { defineHandler } from './handler.js';
+
+const EMPTY = Buffer.alloc(0);
+const READ_COMMITTED = 1;
+
+interface Wanted {
+  out: FetchResponsePartitionData;
+  log: PartitionLog;
+  fetchOffset: number;
+  maxBytes: number;
+}
+
+export const fetchHandler = defineHandler({
+  apiKey: ApiKey.Fetch,
+  minVersion: 4,
+  maxVersion: 17,
+  readRequest: readFetchRequest,
+  writeResponse: writeFetchResponse,
+  async handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
+    if (apiVersion >= 7 && (req.sessionId !== 0 || req.sessionEpoch > 0)) {
+      return makeFetchResponse({ errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] });
+    }
+    const readCommitted = req.isolationLevel === READ_COMMITTED;
+    const wanted: Wanted[] = [];
+    const keys: string[] = [];
+    let hasError = false;
+    const responses = req.topics.map((t) => {
+      const topic = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
+      const unknownCode = apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      return makeFetchResponseFetchableTopicResponse({
+        topic: t.topic,
+        topicId: t.topicId,
+        partitions: t.partitions.map((p) => {
+          const out = makeFetchResponsePartitionData({
+            partitionIndex: p.partition,
+            highWatermark: -1,
+            lastStableOffset: -1,
+            logStartOffset: -1,
+            abortedTransactions: readCommitted ? [] : null,
+            records: EMPTY,
+          });
+          const log = topic?.partitions[p.partition];
+          if (!topic || !log) {
+            out.errorCode = unknownCode;
+            hasError = true;
+          } else if (p.currentLeaderEpoch > 0) {
+            // Every partition is at leader epoch 0: a newer epoch is one this broker has not seen.
+            out.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
+            hasError = true;
+          } else {
+            wanted.push({ out, log, fetchOffset: p.fetchOffset, maxBytes: p.partitionMaxBytes });
+            keys.push(FetchWaiters.key(topic.name, p.partition));
+          }
+          return out;
+        }),
+      });
+    });
+
+    const responseLimit = Math.min(req.maxBytes, configNumber(broker.config, 'fetch.max.bytes'));
+    const readAll = async (): Promise<number> => {
+      let total = 0;
+      for (const w of wanted) {
+        const budget = Math.min(w.maxBytes, responseLimit - total);
+        const result = await w.log.read(w.fetchOffset, Math.max(budget, 0), { minOneBatch: total === 0 });
+        w.out.highWatermark = result.highWatermark;
+        w.out.logStartOffset = result.logStartOffset;
+        if (result.ok) {
+          w.out.errorCode = ErrorCode.NONE;
+          w.out.lastStableOffset = result.lastStableOffset;
+          w.out.records = result.records.length === 0 ? EMPTY : result.records;
+          for (const r of result.records) total += r.length;
+        } else {
+          w.out.errorCode = result.errorCode;
+          w.out.lastStableOffset = result.highWatermark;
+          w.out.records = EMPTY;
+          hasError = true;
+        }
+      }
+      return total;
+    };
+
+    const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+    let bytes = await readAll();
+    while (!hasError && bytes < req.minBytes && Date.now() < deadline && wanted.length > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, deadline - Date.now());
+        const unregister = broker.fetchWaiters.register(keys, wake);
+        function wake(): void {
+          clearTimeout(timer);
+          unregister();
+          resolve();
+        }
+      });
+      bytes = await readAll();
+    }
+    return makeFetchResponse({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses });
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * A running broker: opens the data directory (recovering logs), wires the services handlers
+ * use, and serves the Kafka protocol until stopped.
+ */
+import { mkdir } from 'node:fs/promises';
+import { initCompression } from '@tributary/kafka-protocol';
+import { handlerRegistry } from './api/registry.js';
+import { type BrokerConfig, configNumber } from './config/broker-config.js';
+import type { BrokerContext } from './context.js';
+import { FetchWaiters } from './fetch/fetch-waiters.js';
+import type { Logger } from './logger.js';
+import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { KafkaServer } from './server/server.js';
+import { loadClusterId } from './storage/cluster-identity.js';
+import { DataDir } from './storage/data-dir.js';
+import { TopicManager } from './topics/topic-manager.js';
+
+export class Broker {
+  private constructor(
+    readonly context: BrokerContext,
+    private readonly server: KafkaServer,
+    readonly address: { host: string; port: number },
+  ) {}
+
+  static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
+    await initCompression();
+    const dir = new DataDir(config.dataDir);
+    await mkdir(dir.logsDir, { recursive: true });
+    const clusterId = await loadClusterId(dir, config.nodeId);
+    const topics = await TopicManager.open(config, dir, log);
+    const producerIds = await ProducerIdManager.open(dir);
+    const context: BrokerContext = {
+      config,
+      clusterId,
+      topics,
+      producerIds,
+      fetchWaiters: new FetchWaiters(),
+      handlers: handlerRegistry(),
+      log,
+    };
+    const server = new KafkaServer(context, {
+      host: config.listenHost,
+      port: config.listenPort,
+      maxRequestBytes: configNumber(config, 'socket.request.max.bytes'),
+      idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
+    });
+    const address = await server.listen();
+    if (config.advertisedPort === 0) config.advertisedPort = address.port;
+    topics.startMaintenance();
+    return new Broker(context, server, address);
+  }
+
+  /** Graceful stop: no new connections, in-flight requests answered, logs flushed and closed. */
+  async stop(): Promise<void> {
+    this.context.fetchWaiters.wakeAll();
+    await this.server.close();
+    await this.context.topics.close();
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Everything a request handler may use. Handlers get it through RequestContext.broker;
+ * nothing reaches for globals.
+ */
+import type { AnyHandler } from './api/handler.js';
+import type { BrokerConfig } from './config/broker-config.js';
+import type { Logger } from './logger.js';
+import type { ProducerIdManager } from './producers/producer-id-manager.js';
+import type { FetchWaiters } from './fetch/fetch-waiters.js';
+import type { TopicManager } from './topics/topic-manager.js';
+
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly clusterId: string;
+  readonly topics: TopicManager;
+  readonly producerIds: ProducerIdManager;
+  /** Fetch long-polls waiting for data, woken by produce. */
+  readonly fetchWaiters: FetchWaiters;
+  /** Registered handlers by API key (ApiVersions advertises exactly these). */
+  readonly handlers: ReadonlyMap<number, AnyHandler>;
+  readonly log: Logger;
+}

@@ -1,0 +1,259 @@
+/**
+ * One client connection: splits the byte stream into frames, dispatches each request to its
+ * handler as soon as it arrives, and writes responses strictly in request order.
+ *
+ * Concurrency model: requests of one connection are *started* in arrival order, synchronously
+ * up to their first await (so produce requests append in order), and may complete out of
+ * order; `pending` holds their results until every earlier response has been written. When
+ * too many responses are pending or the socket's write buffer is full, reading pauses, which
+ * bounds the memory one connection can hold.
+ *
+ * Conditions that close the connection (as Kafka does): a frame larger than
+ * socket.request.max.bytes or with a negative size, an unparseable header or body, an
+ * unknown API key, an unsupported version of any API but ApiVersions, and a handler crash.
+ */
+import type { Socket } from 'node:net';
+import {
+  ApiKey,
+  DecodeError,
+  ErrorCode,
+  Writer,
+  decodeRequestHeader,
+  encodeResponseFrame,
+  makeApiVersionsResponse,
+  writeApiVersionsResponse,
+} from '@tributary/kafka-protocol';
+import { type AnyHandler, NO_RESPONSE, type RequestContext } from '../api/handler.js';
+import { supportedApiVersions } from '../api/supported-versions.js';
+import type { BrokerContext } from '../context.js';
+import type { ConnectionInfo } from './connection-info.js';
+
+const MAX_PENDING = 64;
+
+interface Pending {
+  done: boolean;
+  frames: Buffer[] | null;
+}
+
+export class Connection {
+  readonly info: ConnectionInfo;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly pending: Pending[] = [];
+  private closed = false;
+  private paused = false;
+
+  constructor(
+    private readonly socket: Socket,
+    id: number,
+    private readonly broker: BrokerContext,
+    private readonly maxRequestBytes: number,
+    private readonly onClose: (c: Connection) => void,
+  ) {
+    this.info = {
+      id,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      principal: 'User:ANONYMOUS',
+    };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (!this.closed && this.buffered >= 4) {
+      const size = this.peekSize();
+      if (size < 0 || size > this.maxRequestBytes) {
+        this.broker.log.warn(
+          `connection ${this.info.id} from ${this.info.remoteAddress}: frame of ${size} bytes exceeds socket.request.max.bytes (${this.maxRequestBytes}); closing`,
+        );
+        this.close();
+        return;
+      }
+      if (this.buffered < 4 + size) return;
+      const frame = this.take(4 + size).subarray(4);
+      this.dispatch(frame);
+    }
+  }
+
+  private peekSize(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    const head = Buffer.concat(this.chunks, Math.min(this.buffered, 8));
+    return head.readInt32BE(0);
+  }
+
+  /** Removes and returns the first n buffered bytes (copying only when they span chunks). */
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      const out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0];
+      const want = n - filled;
+      if (c.length <= want) {
+        c.copy(out, filled);
+        filled += c.length;
+        this.chunks.shift();
+      } else {
+        c.copy(out, filled, 0, want);
+        this.chunks[0] = c.subarray(want);
+        filled += want;
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  private dispatch(frame: Buffer): void {
+    let apiKey: number;
+    let version: number;
+    let correlationId: number;
+    let handler: AnyHandler | undefined;
+    let request: unknown;
+    let ctx: RequestContext;
+    try {
+      const { header, body } = decodeRequestHeader(frame);
+      apiKey = header.requestApiKey;
+      version = header.requestApiVersion;
+      correlationId = header.correlationId;
+      handler = this.broker.handlers.get(apiKey);
+      if (!handler) {
+        this.broker.log.warn(`connection ${this.info.id}: unknown API key ${apiKey}; closing`);
+        this.close();
+        return;
+      }
+      if (version < handler.minVersion || version > handler.maxVersion) {
+        if (apiKey === ApiKey.ApiVersions) {
+          this.enqueue(Promise.resolve(this.unsupportedApiVersions(correlationId)));
+          return;
+        }
+        this.broker.log.warn(`connection ${this.info.id}: unsupported version ${version} of API ${apiKey}; closing`);
+        this.close();
+        return;
+      }
+      request = handler.readRequest(body, version);
+      ctx = {
+        broker: this.broker,
+        connection: this.info,
+        apiVersion: version,
+        correlationId,
+        clientId: header.clientId,
+      };
+    } catch (err) {
+      if (err instanceof DecodeError || err instanceof RangeError) {
+        this.broker.log.warn(`connection ${this.info.id}: malformed request (${err.message}); closing`);
+      } else {
+        this.broker.log.error(`connection ${this.info.id}: ${(err as Error).stack ?? String(err)}`);
+      }
+      this.close();
+      return;
+    }
+    const h = handler;
+    const run = async (): Promise<Buffer[] | null> => {
+      const response = await h.handle(request, ctx);
+      if (response === NO_RESPONSE) return null;
+      return encodeResponseFrame(apiKey, version, correlationId, (w) => h.writeResponse(w, response, version));
+    };
+    let started: Promise<Buffer[] | null>;
+    try {
+      // handle() runs synchronously up to its first await, in arrival order.
+      started = run();
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    this.enqueue(started, apiKey);
+  }
+
+  /** ApiVersions at a version we do not serve: a v0 body with UNSUPPORTED_VERSION and our ranges. */
+  private unsupportedApiVersions(correlationId: number): Buffer[] {
+    const body = makeApiVersionsResponse({
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: supportedApiVersions(this.broker.handlers),
+    });
+    return encodeResponseFrame(ApiKey.ApiVersions, 0, correlationId, (w: Writer) => writeApiVersionsResponse(w, body, 0));
+  }
+
+  private enqueue(result: Promise<Buffer[] | null>, apiKey = -1): void {
+    const entry: Pending = { done: false, frames: null };
+    this.pending.push(entry);
+    if (this.pending.length >= MAX_PENDING) this.pause();
+    result.then(
+      (frames) => {
+        entry.done = true;
+        entry.frames = frames;
+        this.flushResponses();
+      },
+      (err: unknown) => {
+        this.broker.log.error(
+          `connection ${this.info.id}: handler for API ${apiKey} failed: ${(err as Error)?.stack ?? String(err)}`,
+        );
+        this.close();
+      },
+    );
+  }
+
+  private flushResponses(): void {
+    if (this.closed) return;
+    let wrote = false;
+    while (this.pending.length > 0 && this.pending[0].done) {
+      const { frames } = this.pending.shift()!;
+      if (!frames) continue;
+      if (!wrote) this.socket.cork();
+      wrote = true;
+      for (const f of frames) this.socket.write(f);
+    }
+    if (wrote) this.socket.uncork();
+    this.maybeResume();
+  }
+
+  private pause(): void {
+    if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (this.socket.writableNeedDrain) {
+      this.pause();
+      return;
+    }
+    if (this.paused && this.pending.length < MAX_PENDING / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Stops reading; lets pending responses drain for up to `graceMs`, then closes. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.socket.pause();
+    const deadline = Date.now() + graceMs;
+    while (!this.closed && this.pending.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    this.socket.end();
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.chunks = [];
+    this.buffered = 0;
+    this.socket.destroy();
+    this.onClose(this);
+  }
+}

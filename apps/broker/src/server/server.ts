@@ -1,0 +1,60 @@
+/** TCP listener: accepts connections, closes idle ones, and shuts down gracefully. */
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import type { BrokerContext } from '../context.js';
+import { Connection } from './connection.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  maxRequestBytes: number;
+  idleTimeoutMs: number;
+}
+
+export class KafkaServer {
+  private readonly server: NetServer;
+  private readonly connections = new Set<Connection>();
+  private nextId = 1;
+
+  constructor(
+    private readonly broker: BrokerContext,
+    private readonly options: ServerOptions,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  private accept(socket: Socket): void {
+    const conn = new Connection(socket, this.nextId++, this.broker, this.options.maxRequestBytes, (c) =>
+      this.connections.delete(c),
+    );
+    this.connections.add(conn);
+    if (this.options.idleTimeoutMs > 0) {
+      socket.setTimeout(this.options.idleTimeoutMs, () => conn.close());
+    }
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        if (addr === null || typeof addr === 'string') {
+          reject(new Error('server has no TCP address'));
+          return;
+        }
+        resolve({ host: addr.address, port: addr.port });
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Stops accepting, lets in-flight responses finish (bounded), closes every connection. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.connections].map((c) => c.shutdown(graceMs)));
+    await closed;
+  }
+}

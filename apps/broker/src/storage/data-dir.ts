@@ -1,0 +1,46 @@
+/**
+ * Layout of a broker data directory. Every path is built here.
+ *   meta/cluster.json        cluster id and node id, written on first start
+ *   meta/topics.json         topics: name, id, partition count, config overrides
+ *   meta/producer-ids.json   next producer id block
+ *   meta/groups/             consumer group offsets and metadata
+ *   logs/<topic>-<p>/        one partition log (segments, indexes, snapshots)
+ */
+import { join } from 'node:path';
+
+export class DataDir {
+  constructor(readonly root: string) {}
+
+  get metaDir(): string {
+    return join(this.root, 'meta');
+  }
+
+  get clusterFile(): string {
+    return join(this.metaDir, 'cluster.json');
+  }
+
+  get topicsFile(): string {
+    return join(this.metaDir, 'topics.json');
+  }
+
+  get producerIdsFile(): string {
+    return join(this.metaDir, 'producer-ids.json');
+  }
+
+  get groupsDir(): string {
+    return join(this.metaDir, 'groups');
+  }
+
+  get logsDir(): string {
+    return join(this.root, 'logs');
+  }
+
+  partitionDir(topic: string, partition: number): string {
+    return join(this.logsDir, `${topic}-${partition}`);
+  }
+
+  /** Where a deleted partition is moved before its files are removed. */
+  deletedPartitionDir(topic: string, partition: number, topicId: string): string {
+    return join(this.logsDir, `${topic}-${partition}.${topicId.replace(/-/g, '')}-delete`);
+  }
+}
