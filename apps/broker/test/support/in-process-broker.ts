@@ -1,0 +1,46 @@
+/**
+ * Starts a real broker inside the test process on an ephemeral loopback port with a fresh
+ * data directory. Fast enough for every test file; process-level behaviour (signals, kill -9)
+ * is tested through @tributary/testing's startBroker instead.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Broker } from '../../src/broker.js';
+import { parseArgs } from '../../src/config/parse-args.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface TestBroker {
+  broker: Broker;
+  bootstrap: string;
+  port: number;
+  dataDir: string;
+  /** Stops the broker (graceful) and starts a new one on the same data dir and port. */
+  restart(): Promise<TestBroker>;
+  /** Stops the broker and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+export async function startTestBroker(props: Record<string, string> = {}, dataDir?: string, port = 0): Promise<TestBroker> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-broker-')));
+  const args = ['--data-dir', dir, '--listen', `127.0.0.1:${port}`];
+  const defaults: Record<string, string> = { 'group.initial.rebalance.delay.ms': '0' };
+  for (const [k, v] of Object.entries({ ...defaults, ...props })) args.push('--set', `${k}=${v}`);
+  const broker = await Broker.start(parseArgs(args), createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'));
+  const actualPort = broker.address.port;
+  const handle: TestBroker = {
+    broker,
+    bootstrap: `127.0.0.1:${actualPort}`,
+    port: actualPort,
+    dataDir: dir,
+    async restart() {
+      await broker.stop();
+      return startTestBroker(props, dir, actualPort);
+    },
+    async stop() {
+      await broker.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
