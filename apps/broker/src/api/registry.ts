@@ -4,7 +4,17 @@ import { fetchHandler } from './01-fetch.js';
 import { listOffsetsHandler } from './02-list-offsets.js';
 import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopicsHandler } from './19-create-topics.js';
+import { deleteTopicsHandler } from './20-delete-topics.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
+import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { describeClusterHandler } from './60-describe-cluster.js';
 import type { AnyHandler } from './handler.js';
 
 const HANDLERS: readonly AnyHandler[] = [
@@ -13,7 +23,17 @@ const HANDLERS: readonly AnyHandler[] = [
   listOffsetsHandler,
   metadataHandler,
   apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  deleteRecordsHandler,
   initProducerIdHandler,
+  offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  incrementalAlterConfigsHandler,
+  describeClusterHandler,
 ];
 
 export function handlerRegistry(): Map<number, AnyHandler> {
