@@ -27,7 +27,10 @@ export interface Handler<Req, Res> {
   readonly maxVersion: number;
   readonly readRequest: (r: Reader, version: number) => Req;
   readonly writeResponse: (w: Writer, v: Res, version: number) => void;
-  handle(req: Req, ctx: RequestContext): Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
+  handle(
+    req: Req,
+    ctx: RequestContext,
+  ): Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
 }
 
 /** Identity helper that keeps a handler's request/response types tied together. */

@@ -54,7 +54,9 @@ function randomField(f: FieldSchema, version: number, depth: number): unknown {
   if (f.type.startsWith('[]')) {
     const n = depth > 3 ? 0 : rand(3);
     const el = f.type.slice(2);
-    return Array.from({ length: n }, () => (el === 'struct' ? randomStruct(f.struct!, version, depth + 1) : randomScalar(el)));
+    return Array.from({ length: n }, () =>
+      el === 'struct' ? randomStruct(f.struct!, version, depth + 1) : randomScalar(el),
+    );
   }
   if (f.type === 'struct') return randomStruct(f.struct!, version, depth + 1);
   return randomScalar(f.type);
@@ -69,7 +71,13 @@ function randomStruct(name: string, version: number, depth: number): Record<stri
 }
 
 /** Checks that every field present in `version` survived the round trip. */
-function expectSame(name: string, version: number, want: Record<string, unknown>, got: Record<string, unknown>, path: string): void {
+function expectSame(
+  name: string,
+  version: number,
+  want: Record<string, unknown>,
+  got: Record<string, unknown>,
+  path: string,
+): void {
   for (const f of SCHEMA[name].fields) {
     if (!inSpan(f.versions, version)) continue;
     const w = want[f.name];
@@ -103,7 +111,8 @@ describe('generated codecs round-trip', () => {
           for (let trial = 0; trial < 4; trial++) {
             const value = randomStruct(name, version, 0);
             const flexible = inSpan(SCHEMA[name].flexible, version);
-            if (flexible && trial === 3) value.unknownTaggedFields = [{ tag: 9000 + trial, data: Buffer.from([1, 2, 3]) }];
+            if (flexible && trial === 3)
+              value.unknownTaggedFields = [{ tag: 9000 + trial, data: Buffer.from([1, 2, 3]) }];
             const w1 = new Writer(16);
             codec.write(w1, value as never, version);
             const bytes = w1.toBuffer();
