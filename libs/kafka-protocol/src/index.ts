@@ -28,3 +28,4 @@ export {
   type BatchSpan,
   type ValidationResult,
 } from './record-batch/validate.js';
+export { inSpan, randomMessage, seededRng, type Rng } from './testing/random-message.js';

@@ -116,12 +116,15 @@ export const fetchHandler = defineHandler({
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
     let bytes = await readAll();
     while (!hasError && bytes < req.minBytes && Date.now() < deadline && wanted.length > 0) {
+      if (ctx.signal.aborted) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, deadline - Date.now());
         const unregister = broker.fetchWaiters.register(keys, wake);
+        ctx.signal.addEventListener('abort', wake, { once: true });
         function wake(): void {
           clearTimeout(timer);
           unregister();
+          ctx.signal.removeEventListener('abort', wake);
           resolve();
         }
       });

@@ -19,6 +19,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /** Aborted when the connection closes: long waits (fetch, join) stop early. */
+  readonly signal: AbortSignal;
 }
 
 export interface Handler<Req, Res> {

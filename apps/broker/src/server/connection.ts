@@ -42,6 +42,7 @@ export class Connection {
   private readonly pending: Pending[] = [];
   private closed = false;
   private paused = false;
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -153,6 +154,7 @@ export class Connection {
         apiVersion: version,
         correlationId,
         clientId: header.clientId,
+        signal: this.aborter.signal,
       };
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError) {
@@ -259,6 +261,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.aborter.abort();
     this.chunks = [];
     this.buffered = 0;
     this.socket.destroy();
