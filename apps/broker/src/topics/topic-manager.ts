@@ -63,7 +63,11 @@ export class TopicManager {
       const logConfig = logConfigFor(config, configs);
       const partitions: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) {
-        partitions.push(await openPartitionLog(dir.partitionDir(t.name, p), logConfig, { logger: (m) => log.info(m) }));
+        partitions.push(
+          await openPartitionLog(dir.partitionDir(t.name, p), logConfig, {
+            logger: (m) => log.info(m),
+          }),
+        );
       }
       const topic: Topic = { name: t.name, id: t.id, partitions, configs };
       tm.byName.set(t.name, topic);
@@ -118,23 +122,41 @@ export class TopicManager {
   }
 
   /** Checks a create without doing it, in Kafka's order: name, clashes, configs, partition count. */
-  validateCreate(name: string, partitions: number, configs: ReadonlyMap<string, string | null>): AdminResult {
+  validateCreate(
+    name: string,
+    partitions: number,
+    configs: ReadonlyMap<string, string | null>,
+  ): AdminResult {
     const nameProblem = topicNameProblem(name);
     if (nameProblem) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
-    if (this.byName.has(name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    if (this.byName.has(name))
+      return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
     const clash = [...this.byName.keys()].find((n) => collisionKey(n) === collisionKey(name));
     if (clash)
-      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${clash}`);
+      return fail(
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        `Topic '${name}' collides with existing topic: ${clash}`,
+      );
     const configProblem = topicOverridesProblem(this.config, configs);
     if (configProblem) return fail(ErrorCode.INVALID_CONFIG, configProblem);
     if (!Number.isInteger(partitions) || partitions < 1)
-      return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
+      return fail(
+        ErrorCode.INVALID_PARTITIONS,
+        'Number of partitions was set to an invalid non-positive value.',
+      );
     if (partitions > MAX_PARTITIONS_PER_TOPIC)
-      return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`);
+      return fail(
+        ErrorCode.INVALID_PARTITIONS,
+        `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
+      );
     return OK;
   }
 
-  create(name: string, partitions: number, configs: ReadonlyMap<string, string | null>): Promise<AdminResult> {
+  create(
+    name: string,
+    partitions: number,
+    configs: ReadonlyMap<string, string | null>,
+  ): Promise<AdminResult> {
     return this.mutate(async () => {
       const check = this.validateCreate(name, partitions, configs);
       if (check.errorCode !== ErrorCode.NONE) return check;
@@ -143,12 +165,19 @@ export class TopicManager {
       const logs: PartitionLog[] = [];
       try {
         for (let p = 0; p < partitions; p++) {
-          logs.push(await openPartitionLog(this.dir.partitionDir(name, p), logConfig, { logger: (m) => this.log.info(m) }));
+          logs.push(
+            await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
+              logger: (m) => this.log.info(m),
+            }),
+          );
         }
       } catch (err) {
         await Promise.allSettled(logs.map((l) => l.delete()));
         this.log.error(`creating topic ${name} failed: ${(err as Error).message}`);
-        return fail(ErrorCode.KAFKA_STORAGE_ERROR, `Could not create the partition logs of ${name}`);
+        return fail(
+          ErrorCode.KAFKA_STORAGE_ERROR,
+          `Could not create the partition logs of ${name}`,
+        );
       }
       const topic: Topic = { name, id: randomUUID(), partitions: logs, configs: overrides };
       this.byName.set(name, topic);
@@ -169,7 +198,11 @@ export class TopicManager {
   delete(name: string): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+      if (!topic)
+        return fail(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          'This server does not host this topic-partition.',
+        );
       if (this.config.props.get('delete.topic.enable') === 'false')
         return fail(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
       this.byName.delete(name);
@@ -191,20 +224,29 @@ export class TopicManager {
   createPartitions(name: string, total: number, validateOnly: boolean): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      if (!topic)
+        return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
       const current = topic.partitions.length;
-      if (total === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
+      if (total === current)
+        return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
       if (total < current)
         return fail(
           ErrorCode.INVALID_PARTITIONS,
           `The topic ${name} currently has ${current} partition(s); ${total} would not be an increase.`,
         );
       if (total > MAX_PARTITIONS_PER_TOPIC)
-        return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`);
+        return fail(
+          ErrorCode.INVALID_PARTITIONS,
+          `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
+        );
       if (validateOnly) return OK;
       const logConfig = logConfigFor(this.config, topic.configs);
       for (let p = current; p < total; p++) {
-        topic.partitions.push(await openPartitionLog(this.dir.partitionDir(name, p), logConfig, { logger: (m) => this.log.info(m) }));
+        topic.partitions.push(
+          await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
+            logger: (m) => this.log.info(m),
+          }),
+        );
       }
       await this.persist();
       return OK;
@@ -212,7 +254,11 @@ export class TopicManager {
   }
 
   /** Replaces the topic's config overrides with `overrides`. */
-  setConfigs(name: string, overrides: ReadonlyMap<string, string | null>, validateOnly: boolean): Promise<AdminResult> {
+  setConfigs(
+    name: string,
+    overrides: ReadonlyMap<string, string | null>,
+    validateOnly: boolean,
+  ): Promise<AdminResult> {
     return this.alterConfigs(name, () => overrides, validateOnly);
   }
 
@@ -225,7 +271,9 @@ export class TopicManager {
    */
   alterConfigs(
     name: string,
-    change: (current: ReadonlyMap<string, string>) => ReadonlyMap<string, string | null> | AdminResult,
+    change: (
+      current: ReadonlyMap<string, string>,
+    ) => ReadonlyMap<string, string | null> | AdminResult,
     validateOnly: boolean,
   ): Promise<AdminResult> {
     return this.mutate(async () => {
@@ -234,7 +282,8 @@ export class TopicManager {
       if ('errorCode' in overrides) return overrides;
       const problem = topicOverridesProblem(this.config, overrides);
       if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      if (!topic)
+        return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
       if (validateOnly) return OK;
       topic.configs = new Map([...overrides].map(([k, v]) => [k, v ?? '']));
       const logConfig = logConfigFor(this.config, topic.configs);
