@@ -4,7 +4,11 @@
  * incremental operations, changes reaching the partition logs at once and surviving a
  * restart, broker resources read-only, and each refusal with its Kafka error.
  */
-import { Admin as PlatformaticAdmin } from '@platformatic/kafka';
+import {
+  Admin as PlatformaticAdmin,
+  type IncrementalAlterConfigsOptions,
+} from '@platformatic/kafka';
+
 import {
   ApiKey,
   ErrorCode,
@@ -24,10 +28,10 @@ import { RawClient } from './support/raw-client.js';
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
 const TOPIC = 2;
 const BROKER = 4;
-const SET = 0;
-const DELETE = 1;
-const APPEND = 2;
-const SUBTRACT = 3;
+const SET = 0 as const;
+const DELETE = 1 as const;
+const APPEND = 2 as const;
+const SUBTRACT = 3 as const;
 
 let tb: TestBroker;
 let admin: kafkajs.Admin;
@@ -257,6 +261,7 @@ describe('DescribeConfigs', () => {
 describe('AlterConfigs (full replacement)', () => {
   it('replaces every override of a topic and applies it to the logs (kafkajs)', async () => {
     await admin.alterConfigs({
+      validateOnly: false,
       resources: [
         {
           type: ConfigResourceTypes.TOPIC,
@@ -299,6 +304,7 @@ describe('AlterConfigs (full replacement)', () => {
   it('refuses bad values, unknown keys and unknown topics with Kafka errors', async () => {
     const bad = await failure(
       admin.alterConfigs({
+        validateOnly: false,
         resources: [
           {
             type: ConfigResourceTypes.TOPIC,
@@ -311,6 +317,7 @@ describe('AlterConfigs (full replacement)', () => {
     expect(bad.type).toBe('INVALID_CONFIG');
     const absent = await failure(
       admin.alterConfigs({
+        validateOnly: false,
         resources: [
           {
             type: ConfigResourceTypes.TOPIC,
@@ -358,6 +365,7 @@ describe('AlterConfigs (full replacement)', () => {
   it('refuses broker config changes with INVALID_REQUEST (no dynamic broker configs)', async () => {
     const err = await failure(
       admin.alterConfigs({
+        validateOnly: false,
         resources: [
           {
             type: ConfigResourceTypes.BROKER,
@@ -396,7 +404,7 @@ describe('AlterConfigs (full replacement)', () => {
 
 describe('IncrementalAlterConfigs', () => {
   const alter = (
-    configs: Array<{ name: string; configOperation: number; value?: string | null }>,
+    configs: IncrementalAlterConfigsOptions['resources'][number]['configs'],
     validateOnly = false,
   ) =>
     pa.incrementalAlterConfigs({
