@@ -13,6 +13,7 @@ import {
 export class RawClient {
   private buffered = Buffer.alloc(0);
   private waiters: Array<(frame: Buffer) => void> = [];
+  private received: Buffer[] = [];
   private closedPromise: Promise<void>;
   private correlation = 1;
   closed = false;
@@ -27,6 +28,7 @@ export class RawClient {
         this.buffered = this.buffered.subarray(4 + size);
         const w = this.waiters.shift();
         if (w) w(frame);
+        else this.received.push(frame);
       }
     });
     this.closedPromise = new Promise((resolve) =>
@@ -51,6 +53,8 @@ export class RawClient {
 
   /** Next response frame (without its size prefix), or null if the broker closed the connection. */
   next(timeoutMs = 5000): Promise<Buffer | null> {
+    const ready = this.received.shift();
+    if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no response within timeout')), timeoutMs);
       this.waiters.push((f) => {
