@@ -7,7 +7,14 @@ import { batchCrcValid, decodeRecords } from '@tributary/kafka-protocol';
 import { openPartitionLog } from './open-log.js';
 import { MemFileOps } from './fs/mem-fs.js';
 import { segmentFile, snapshotFile } from './file-names.js';
-import { appendOne, makeBatch, readAll, smallConfig, withTempDir } from '../test/helpers.js';
+import {
+  appendOne,
+  makeBatch,
+  parseBatches,
+  readAll,
+  smallConfig,
+  withTempDir,
+} from '../test/helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '../../..');
@@ -91,7 +98,7 @@ describe('recovery of a partition directory', () => {
   it('rebuilds missing or broken index files of closed segments', async () => {
     const fs = new MemFileOps();
     let log = await openPartitionLog('/p', smallConfig(), { fs });
-    const stored = [];
+    const stored: Buffer[] = [];
     for (let i = 0; i < 40; i++)
       stored.push((await appendOne(log, makeBatch({ valueSize: 200 }))).bytes);
     await log.close();
@@ -131,6 +138,28 @@ describe('recovery of a partition directory', () => {
     expect(all[all.length - 1].lastOffset + 1).toBe(log.logEndOffset);
     const next = await appendOne(log, makeBatch());
     expect(next.baseOffset).toBe(log.logEndOffset - 1);
+    await log.close();
+  });
+
+  it('drops empty segments that follow a segment which lost its tail', async () => {
+    const fs = new MemFileOps();
+    let log = await openPartitionLog('/p', smallConfig(), { fs });
+    for (let i = 0; i < 50; i++) await appendOne(log, makeBatch({ valueSize: 200 }));
+    await log.close();
+    const logs = (await fs.readdir('/p')).filter((n) => n.endsWith('.log'));
+    expect(logs.length).toBeGreaterThanOrEqual(3);
+    // Power loss: the second segment lost its last batch (cut on a batch boundary) and the
+    // third segment's data never reached the disk.
+    const second = fs.rawFile(`/p/${logs[1]}`) as Buffer;
+    const kept = parseBatches([second]).slice(0, -1);
+    fs.setRawFile(`/p/${logs[1]}`, Buffer.concat(kept.map((b) => b.bytes)));
+    for (const later of logs.slice(2)) fs.setRawFile(`/p/${later}`, Buffer.alloc(0));
+    await fs.unlink('/p/.clean-shutdown');
+    await fs.unlink('/p/recovery-point.checkpoint');
+    log = await openPartitionLog('/p', smallConfig(), { fs });
+    expect(log.logEndOffset).toBe(kept[kept.length - 1].lastOffset + 1);
+    expect((await fs.readdir('/p')).filter((n) => n.endsWith('.log'))).toEqual(logs.slice(0, 2));
+    expect((await readAll(log, 0)).length).toBe(log.logEndOffset);
     await log.close();
   });
 
