@@ -97,6 +97,8 @@ export class Log implements PartitionLog {
   /** Segments that may hold written-but-unsynced bytes, oldest first. */
   private readonly unsynced: Segment[];
   private background: Promise<void> = Promise.resolve();
+  private queuedFinalizes = 0;
+  private finalizesSinceCheckpoint = 0;
   /** Settles when the latest append is written. */
   private lastWrite: Promise<void> = Promise.resolve();
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -288,6 +290,7 @@ export class Log implements PartitionLog {
     const seg = Segment.create(this.deps.fs, this.dir, this.logEndOffset, this.deps.handles);
     this.segments.push(seg);
     this.unsynced.push(seg);
+    this.queuedFinalizes++;
     this.background = this.background
       .then(() => this.finalize(old, seg.baseOffset, snapshot))
       .catch((err: unknown) => this.fail(err));
@@ -302,6 +305,11 @@ export class Log implements PartitionLog {
     old.timeIndex = null;
     this.unsynced.splice(this.unsynced.indexOf(old), 1);
     old.makeEvictable();
+    // Under a burst of rolls, write the snapshot and recovery point only for the newest roll
+    // (or every few rolls, so recovery never has to scan far).
+    this.finalizesSinceCheckpoint++;
+    if (--this.queuedFinalizes > 0 && this.finalizesSinceCheckpoint < 8) return;
+    this.finalizesSinceCheckpoint = 0;
     await writeSnapshot(this.deps.fs, this.dir, newBase, snapshot);
     await writeCheckpoint(this.deps.fs, this.dir, 'recovery-point', newBase);
   }
@@ -468,6 +476,7 @@ export class Log implements PartitionLog {
         await this.background;
         if (this.failed) throw this.failed;
         const active = this.active;
+        await active.use(async () => {}); // creates the file of a segment never written to
         active.sealTimeIndex();
         await active.writeIndexFiles();
         await writeSnapshot(
