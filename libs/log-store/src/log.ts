@@ -294,7 +294,11 @@ export class Log implements PartitionLog {
 
   flush(offset: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    return this.commit.flush(Math.min(offset, this.logEndOffset));
+    const target = Math.min(offset, this.logEndOffset);
+    if (this.closed && target > this.commit.flushedOffset) {
+      return Promise.reject(new Error(`log ${this.dir} is closed`));
+    }
+    return this.commit.flush(target);
   }
 
   async read(offset: number, maxBytes: number, options: ReadOptions): Promise<ReadResult> {
@@ -330,6 +334,8 @@ export class Log implements PartitionLog {
 
   deleteRecordsBefore(offset: number): Promise<number> {
     return this.exclusively(async () => {
+      if (this.closed) throw new Error(`log ${this.dir} is closed`);
+      if (this.failed) throw this.failed;
       const target = offset < 0 ? this.highWatermark : Math.min(offset, this.highWatermark);
       if (target > this.logStartOffset) {
         this.logStartOffset = target;
