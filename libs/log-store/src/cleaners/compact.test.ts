@@ -163,6 +163,31 @@ describe('compaction', () => {
     await log.close();
   });
 
+  it('runs alongside appends and reads without disturbing them', async () => {
+    const log = await openPartitionLog('/p', compactConfig(), { fs: new MemFileOps() });
+    await fillKeys(log, 60);
+    const pass = log.runMaintenance(500);
+    const reads: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 20; i++) {
+      const r = log.append({
+        records: makeBatch({ keys: [`new${i}`], values: ['x'] }),
+        batches: [{ start: 0, size: makeBatch({ keys: [`new${i}`], values: ['x'] }).length }],
+        now: 0,
+      });
+      expect(r).toMatchObject({ ok: true, baseOffset: 68 + i });
+      reads.push(log.read(i * 3, 500, { minOneBatch: true }));
+      await new Promise((res) => setImmediate(res));
+    }
+    await pass;
+    for (const r of await Promise.all(reads)) expect(r).toMatchObject({ ok: true });
+    const after = await records(log);
+    expect(after.filter((r) => r.key?.startsWith('new')).length).toBe(20);
+    expect(after[after.length - 1].offset).toBe(87);
+    const offsets = after.map((r) => r.offset);
+    expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
+    await log.close();
+  });
+
   it('recovers a compaction interrupted after the swap files were written', async () => {
     const fs = new MemFileOps();
     const log = await openPartitionLog('/p', compactConfig(), { fs });
