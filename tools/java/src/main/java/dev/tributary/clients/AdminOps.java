@@ -21,6 +21,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * AdminClient operations, one per invocation, each printing one JSON line:
@@ -30,6 +31,7 @@ public final class AdminOps {
   static final String USAGE =
       "usage: AdminOps --bootstrap HOST:PORT [--property k=v]... COMMAND\n"
           + "  create-topic NAME [--partitions 1] [--replication-factor 1] [--config k=v]... [--if-not-exists]\n"
+          + "      (waits up to --ready-timeout-ms 30000 until every partition has a leader)\n"
           + "  describe-topic NAME\n"
           + "  list-topics [--internal]\n"
           + "  delete-topic NAME\n"
@@ -83,8 +85,27 @@ public final class AdminOps {
       if (!(e.getCause() instanceof TopicExistsException) || !a.bool("if-not-exists")) throw e;
       created = false;
     }
-    Json out = topic(describe(admin, name));
+    Json out = topic(awaitReady(admin, name, a.num("ready-timeout-ms", 30_000)));
     return out.put("type", "create-topic").put("created", created);
+  }
+
+  /**
+   * Describes a just-created topic once every partition has a leader. The controller answers
+   * CreateTopics before the broker's metadata cache has the topic, so early describes can fail
+   * with UnknownTopicOrPartition or show no leader yet.
+   */
+  private static TopicDescription awaitReady(Admin admin, String name, long timeoutMs) throws Exception {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    for (; ; ) {
+      try {
+        TopicDescription d = describe(admin, name);
+        if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) return d;
+        if (System.nanoTime() > deadline) return d;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) throw e;
+      }
+      Thread.sleep(100);
+    }
   }
 
   private static TopicDescription describe(Admin admin, String name) throws Exception {
