@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { PeakRssTracker } from './peak-rss.js';
 import { freePort } from './ports.js';
 import type { ExitStatus } from './process-lifecycle.js';
-import { hasExited, killWithParent, stopProcess, waitForExit } from './process-lifecycle.js';
+import { hasExited, killWithParent, stopProcess } from './process-lifecycle.js';
 import { repoRoot } from './repo-root.js';
 import { createTempDir } from './temp-dir.js';
 
@@ -110,11 +110,13 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       if (m) ready({ host: m[1], port: Number(m[2]) });
     });
     createInterface({ input: child.stderr }).on('line', (line) => record(line, 'stderr'));
-    const spawned = new Promise<void>((resolve, reject) => {
+    const exited = new Promise<ExitStatus>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
-    await spawned;
     const rss = new PeakRssTracker(child.pid!);
     current = { child, rss, unregister };
 
@@ -122,7 +124,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       readyLine,
-      waitForExit(child, 2 ** 31 - 1).then((s) => ({ exited: s })),
+      exited.then((status) => ({ exited: status })),
       new Promise<'timeout'>(
         (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
       ),
@@ -132,7 +134,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       const why =
         outcome === 'timeout'
           ? `printed no "tributary broker listening on" line within ${timeoutMs} ms`
-          : `exited during start-up (code ${outcome.exited?.code}, signal ${outcome.exited?.signal})`;
+          : `exited during start-up (code ${outcome.exited.code}, signal ${outcome.exited.signal})`;
       await finish('SIGKILL');
       throw new Error(`broker ${why}\n--- output (tail) ---\n${recent.slice(-40).join('\n')}`);
     }
