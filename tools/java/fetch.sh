@@ -29,7 +29,7 @@ fi
 command -v java >/dev/null || { echo "fetch.sh: java (17+) is not on PATH" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "fetch.sh: mvn is not on PATH" >&2; exit 1; }
 
-echo "fetch.sh: building tools/java (first run downloads Kafka jars from Maven Central)..." >&2
+echo "fetch.sh: building tools/java/lib (the first build on a machine downloads jars from Maven Central)..." >&2
 rm -rf lib
 export MAVEN_OPTS="${MAVEN_OPTS:--Xmx512m}"
 # Prefer the local repository; go online only when something is missing.

@@ -52,6 +52,11 @@ export interface JavaAdmin {
     name: string,
     options?: CreateTopicOptions,
   ): Promise<TopicDescription & { created: boolean }>;
+  /** Creates all topics in one CreateTopics request (one JVM), same options for each. */
+  createTopics(
+    names: readonly string[],
+    options?: CreateTopicOptions,
+  ): Promise<(TopicDescription & { created: boolean })[]>;
   describeTopic(name: string): Promise<TopicDescription>;
   listTopics(options?: { internal?: boolean }): Promise<string[]>;
   deleteTopic(name: string): Promise<void>;
@@ -60,27 +65,39 @@ export interface JavaAdmin {
 }
 
 export function javaAdmin(bootstrap: string, options: ClientOptions = {}): JavaAdmin {
-  const admin = async (args: string[]): Promise<JsonObject> => {
-    const lines = await runJavaDriver(
+  const run = (args: string[]): Promise<JsonObject[]> =>
+    runJavaDriver(
       'AdminOps',
       clientArgs(['--bootstrap', bootstrap, ...args], options),
       clientRunOptions(options),
     );
+  const admin = async (args: string[]): Promise<JsonObject> => {
+    const lines = await run(args);
     if (lines.length !== 1) throw new Error(`AdminOps printed ${lines.length} lines, expected 1`);
     return lines[0];
   };
+  const createTopics = async (
+    names: readonly string[],
+    o: CreateTopicOptions = {},
+  ): Promise<(TopicDescription & { created: boolean })[]> => {
+    const args = ['create-topic', ...names];
+    if (o.partitions !== undefined) args.push('--partitions', String(o.partitions));
+    if (o.replicationFactor !== undefined) {
+      args.push('--replication-factor', String(o.replicationFactor));
+    }
+    for (const [k, v] of Object.entries(o.configs ?? {})) args.push('--config', `${k}=${v}`);
+    if (o.ifNotExists) args.push('--if-not-exists');
+    const lines = await run(args);
+    if (lines.length !== names.length) {
+      throw new Error(`AdminOps printed ${lines.length} lines for ${names.length} topics`);
+    }
+    return lines.map((out) => ({ ...topicDescription(out), created: bool(out, 'created') }));
+  };
   return {
     async createTopic(name, o = {}) {
-      const args = ['create-topic', name];
-      if (o.partitions !== undefined) args.push('--partitions', String(o.partitions));
-      if (o.replicationFactor !== undefined) {
-        args.push('--replication-factor', String(o.replicationFactor));
-      }
-      for (const [k, v] of Object.entries(o.configs ?? {})) args.push('--config', `${k}=${v}`);
-      if (o.ifNotExists) args.push('--if-not-exists');
-      const out = await admin(args);
-      return { ...topicDescription(out), created: bool(out, 'created') };
+      return (await createTopics([name], o))[0];
     },
+    createTopics,
     async describeTopic(name) {
       return topicDescription(await admin(['describe-topic', name]));
     },

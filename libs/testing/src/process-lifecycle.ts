@@ -42,14 +42,38 @@ export async function stopProcess(
   return (await waitForExit(child, 10_000)) ?? { code: null, signal: 'SIGKILL' };
 }
 
+/** Children to kill if this process goes away first. */
+const orphans = new Set<ChildProcess>();
+let handlersInstalled = false;
+
+function killOrphans(): void {
+  for (const child of orphans) if (!hasExited(child)) child.kill('SIGKILL');
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', killOrphans);
+  // Node exits on these signals without running 'exit' listeners: handle them, then die by
+  // the same signal as Node would have, unless someone else also listens and decides.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killOrphans();
+      process.off(signal, onSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
 /**
- * SIGKILLs the child if this process exits first, so a crashed or interrupted test run leaves
- * no broker behind. Returns the function that cancels this.
+ * SIGKILLs the child if this process exits or is interrupted (SIGINT, SIGTERM, SIGHUP) first,
+ * so a crashed or cancelled test run leaves no broker behind. Returns the function that
+ * cancels this.
  */
 export function killWithParent(child: ChildProcess): () => void {
-  const onExit = (): void => {
-    if (!hasExited(child)) child.kill('SIGKILL');
-  };
-  process.once('exit', onExit);
-  return () => process.off('exit', onExit);
+  installHandlers();
+  orphans.add(child);
+  child.once('exit', () => orphans.delete(child));
+  return () => orphans.delete(child);
 }

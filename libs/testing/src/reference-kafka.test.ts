@@ -66,7 +66,14 @@ describe.runIf(enabled)('harness against Apache Kafka (reference broker)', () =>
       expect(configs['cleanup.policy'].value).toBe('compact');
       expect(configs['segment.bytes']).toMatchObject({ source: 'DEFAULT_CONFIG', isDefault: true });
 
-      expect(await admin.listTopics()).toContain('admin-t');
+      const many = await admin.createTopics(['admin-a', 'admin-b'], { partitions: 2 });
+      expect(many.map((t) => [t.name, t.partitions.length, t.created])).toEqual([
+        ['admin-a', 2, true],
+        ['admin-b', 2, true],
+      ]);
+      expect(await admin.listTopics()).toEqual(
+        expect.arrayContaining(['admin-t', 'admin-a', 'admin-b']),
+      );
       expect((await admin.createTopic('admin-t', { ifNotExists: true })).created).toBe(false);
       await expect(admin.createTopic('admin-t')).rejects.toThrow(/TopicExistsException/);
 

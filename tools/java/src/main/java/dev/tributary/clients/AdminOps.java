@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class AdminOps {
   static final String USAGE =
       "usage: AdminOps --bootstrap HOST:PORT [--property k=v]... COMMAND\n"
-          + "  create-topic NAME [--partitions 1] [--replication-factor 1] [--config k=v]... [--if-not-exists]\n"
+          + "  create-topic NAME [NAME...] [--partitions 1] [--replication-factor 1] [--config k=v]... [--if-not-exists]\n"
           + "      (waits up to --ready-timeout-ms 30000 until every partition has a leader)\n"
           + "  describe-topic NAME\n"
           + "  list-topics [--internal]\n"
@@ -52,17 +53,17 @@ public final class AdminOps {
     p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-admin-ops");
     p.putAll(a.props("property"));
     try (Admin admin = Admin.create(p)) {
-      Json out =
+      List<Json> out =
           switch (command) {
-            case "create-topic" -> createTopic(admin, a, name(a));
-            case "describe-topic" -> topic(describe(admin, name(a)));
-            case "list-topics" -> listTopics(admin, a.bool("internal"));
-            case "delete-topic" -> deleteTopic(admin, name(a));
-            case "describe-configs" -> describeConfigs(admin, name(a), a.bool("synonyms"));
-            case "describe-cluster" -> describeCluster(admin);
+            case "create-topic" -> createTopics(admin, a, names(a));
+            case "describe-topic" -> List.of(topic(describe(admin, name(a))));
+            case "list-topics" -> List.of(listTopics(admin, a.bool("internal")));
+            case "delete-topic" -> List.of(deleteTopic(admin, name(a)));
+            case "describe-configs" -> List.of(describeConfigs(admin, name(a), a.bool("synonyms")));
+            case "describe-cluster" -> List.of(describeCluster(admin));
             default -> throw new Args.UsageException("unknown command " + command);
           };
-      out.println();
+      out.forEach(Json::println);
     }
     return 0;
   }
@@ -72,21 +73,35 @@ public final class AdminOps {
     return a.positional.get(1);
   }
 
-  private static Json createTopic(Admin admin, Args a, String name) throws Exception {
+  private static List<String> names(Args a) {
+    if (a.positional.size() < 2) throw new Args.UsageException(a.positional.get(0) + " needs a topic NAME");
+    return a.positional.subList(1, a.positional.size());
+  }
+
+  /** Creates every named topic in one request; prints one line per topic, in argument order. */
+  private static List<Json> createTopics(Admin admin, Args a, List<String> names) throws Exception {
     int partitions = (int) a.num("partitions", 1);
     short rf = (short) a.num("replication-factor", 1);
     Map<String, String> configs = new TreeMap<>();
     a.props("config").forEach((k, v) -> configs.put((String) k, (String) v));
-    NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(rf)).configs(configs);
-    boolean created = true;
-    try {
-      admin.createTopics(List.of(topic)).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException) || !a.bool("if-not-exists")) throw e;
-      created = false;
+    List<NewTopic> topics = new ArrayList<>();
+    for (String name : names) {
+      topics.add(new NewTopic(name, Optional.of(partitions), Optional.of(rf)).configs(configs));
     }
-    Json out = topic(awaitReady(admin, name, a.num("ready-timeout-ms", 30_000)));
-    return out.put("type", "create-topic").put("created", created);
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+    List<Json> out = new ArrayList<>();
+    for (String name : names) {
+      boolean created = true;
+      try {
+        results.get(name).get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException) || !a.bool("if-not-exists")) throw e;
+        created = false;
+      }
+      Json line = topic(awaitReady(admin, name, a.num("ready-timeout-ms", 30_000)));
+      out.add(line.put("type", "create-topic").put("created", created));
+    }
+    return out;
   }
 
   /**
