@@ -65,12 +65,12 @@ interface RunningTarget {
 const USAGE = `usage: npx tsx bench/broker.ts [options]   (each option also as an env var)
   --targets LIST         tributary,kafka-default,kafka-fsync (BENCH_TARGETS; default all)
   --records N            records per throughput run (BENCH_RECORDS; default 500000)
-  --fsync-records N      records per throughput run on kafka-fsync (BENCH_FSYNC_RECORDS; default 100000)
+  --fsync-records N      records per throughput run on kafka-fsync (BENCH_FSYNC_RECORDS; default 50000)
   --record-size B        bytes per record (BENCH_RECORD_SIZE; default 1024)
   --partitions P         partitions per topic (BENCH_PARTITIONS; default 1)
   --warmup-records N     untimed records first, to warm up the broker (BENCH_WARMUP_RECORDS; default 50000)
-  --latency-rate R       records/s of the fixed-rate latency runs, 0 = skip (BENCH_LATENCY_RATE; default 5000)
-  --latency-records N    records per latency run (BENCH_LATENCY_RECORDS; default 50000)
+  --latency-rate R       records/s of the fixed-rate latency runs, 0 = skip (BENCH_LATENCY_RATE; default 500)
+  --latency-records N    records per latency run (BENCH_LATENCY_RECORDS; default 7500)
   --kafka-heap-mb M      Apache Kafka heap (BENCH_KAFKA_HEAP_MB; default 512)
   --broker-args "..."    extra flags for our broker (BENCH_BROKER_ARGS)
   --json FILE            also write the raw results as JSON`;
@@ -114,12 +114,12 @@ function settings(): Settings {
   return {
     targets: targets as TargetName[],
     records: int('records', 'BENCH_RECORDS', 500_000),
-    fsyncRecords: int('fsync-records', 'BENCH_FSYNC_RECORDS', 100_000),
+    fsyncRecords: int('fsync-records', 'BENCH_FSYNC_RECORDS', 50_000),
     recordSize: int('record-size', 'BENCH_RECORD_SIZE', 1024),
     partitions: Math.max(1, int('partitions', 'BENCH_PARTITIONS', 1)),
     warmupRecords: int('warmup-records', 'BENCH_WARMUP_RECORDS', 50_000),
-    latencyRate: int('latency-rate', 'BENCH_LATENCY_RATE', 5000),
-    latencyRecords: int('latency-records', 'BENCH_LATENCY_RECORDS', 50_000),
+    latencyRate: int('latency-rate', 'BENCH_LATENCY_RATE', 500),
+    latencyRecords: int('latency-records', 'BENCH_LATENCY_RECORDS', 7500),
     kafkaHeapMb: int('kafka-heap-mb', 'BENCH_KAFKA_HEAP_MB', 512),
     brokerArgs: brokerArgs.split(' ').filter((a) => a !== ''),
     json: values.json,
@@ -201,8 +201,16 @@ async function benchTarget(target: TargetName, s: Settings): Promise<TargetResul
     );
     if (!created.ok) log(`${target}: topics were not created; relying on auto-creation`);
 
-    const produce = (topic: string, acks: '1' | 'all', numRecords: number, throughput = -1) =>
+    // Each run leaves its first part out of the numbers (the producer JVM's own cold start).
+    const produce = (
+      topic: string,
+      acks: '1' | 'all',
+      numRecords: number,
+      warmupRecords: number,
+      throughput = -1,
+    ) =>
       runProducerPerf({
+        warmupRecords,
         bootstrap: t.bootstrap,
         topic,
         numRecords,
@@ -210,18 +218,23 @@ async function benchTarget(target: TargetName, s: Settings): Promise<TargetResul
         acks,
         throughput,
       });
-    if (s.warmupRecords > 0) {
-      await measure(`${target}: warm-up ${s.warmupRecords} records`, () =>
-        produce('bench-warmup', '1', s.warmupRecords),
-      );
-    }
     // fsync per append makes Kafka several times slower here: fewer records keep it bounded.
     const records = target === 'kafka-fsync' ? s.fsyncRecords : s.records;
+    const brokerWarmup = Math.min(
+      s.warmupRecords,
+      target === 'kafka-fsync' ? Math.floor(records / 5) : Infinity,
+    );
+    if (brokerWarmup > 0) {
+      await measure(`${target}: warm-up ${brokerWarmup} records`, () =>
+        produce('bench-warmup', '1', brokerWarmup, 0),
+      );
+    }
+    const runWarmup = Math.floor(records / 10);
     result.produceAcks1 = await measure(`${target}: produce acks=1 ${records} records`, () =>
-      produce('bench-acks1', '1', records),
+      produce('bench-acks1', '1', records, runWarmup),
     );
     result.produceAcksAll = await measure(`${target}: produce acks=all ${records} records`, () =>
-      produce('bench-acksall', 'all', records),
+      produce('bench-acksall', 'all', records, runWarmup),
     );
     if (target !== 'kafka-fsync' && result.produceAcks1.ok) {
       const n = result.produceAcks1.value.records;
@@ -235,12 +248,13 @@ async function benchTarget(target: TargetName, s: Settings): Promise<TargetResul
       );
     }
     if (s.latencyRate > 0) {
+      const latencyWarmup = Math.min(Math.floor(s.latencyRecords / 3), s.latencyRate * 5);
       const at = `${s.latencyRecords} records at ${s.latencyRate}/s`;
       result.latencyAcks1 = await measure(`${target}: latency acks=1 ${at}`, () =>
-        produce('bench-lat-acks1', '1', s.latencyRecords, s.latencyRate),
+        produce('bench-lat-acks1', '1', s.latencyRecords, latencyWarmup, s.latencyRate),
       );
       result.latencyAcksAll = await measure(`${target}: latency acks=all ${at}`, () =>
-        produce('bench-lat-acksall', 'all', s.latencyRecords, s.latencyRate),
+        produce('bench-lat-acksall', 'all', s.latencyRecords, latencyWarmup, s.latencyRate),
       );
     }
     result.cpuSeconds = cpuSeconds(t.pid);

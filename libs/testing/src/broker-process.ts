@@ -113,6 +113,8 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
     const exited = new Promise<ExitStatus>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
+    // 'close' comes after the last output has been read ('exit' may come before it).
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -136,6 +138,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
           ? `printed no "tributary broker listening on" line within ${timeoutMs} ms`
           : `exited during start-up (code ${outcome.exited.code}, signal ${outcome.exited.signal})`;
       await finish('SIGKILL');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
       throw new Error(`broker ${why}\n--- output (tail) ---\n${recent.slice(-40).join('\n')}`);
     }
     port = outcome.port;

@@ -15,6 +15,11 @@ export interface ProducerPerfOptions {
   /** Records/s target; -1 (default) means as fast as possible. */
   throughput?: number;
   acks?: '0' | '1' | 'all';
+  /**
+   * The first N records are left out of the result (--warmup-records): the tool then reports
+   * "steady state" numbers, without the producer JVM's own cold start.
+   */
+  warmupRecords?: number;
   /** Producer configs (--command-property), e.g. linger.ms, batch.size, compression.type. */
   properties?: Record<string, string>;
   timeoutMs?: number;
@@ -22,6 +27,8 @@ export interface ProducerPerfOptions {
 }
 
 export interface ProducerPerfResult {
+  /** True when the numbers exclude the warm-up records. */
+  steadyState: boolean;
   records: number;
   recordsPerSec: number;
   mbPerSec: number;
@@ -46,6 +53,7 @@ export async function runProducerPerf(options: ProducerPerfOptions): Promise<Pro
     String(options.recordSize ?? 1024),
     '--throughput',
     String(options.throughput ?? -1),
+    ...(options.warmupRecords ? ['--warmup-records', String(options.warmupRecords)] : []),
     '--command-property',
     ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
   ];
@@ -59,29 +67,30 @@ export async function runProducerPerf(options: ProducerPerfOptions): Promise<Pro
 
 const PRODUCER_FINAL_LINE = new RegExp(
   [
-    String.raw`^(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\)`,
+    String.raw`^(\d+) (steady state )?records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\)`,
     String.raw`, ([\d.]+) ms avg latency, ([\d.]+) ms max latency`,
     String.raw`, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th\.$`,
   ].join(''),
 );
 
-/** Parses ProducerPerformance's final line (the one with percentiles). */
+/** Parses ProducerPerformance's last summary (with percentiles): steady state if present. */
 export function parseProducerPerfOutput(stdout: string): ProducerPerfResult {
   const lines = stdout.split('\n').map((l) => l.trim());
   for (let i = lines.length - 1; i >= 0; i--) {
     const m = PRODUCER_FINAL_LINE.exec(lines[i]);
     if (m) {
-      const n = m.slice(1).map(Number);
+      const n = m.slice(3).map(Number);
       return {
-        records: n[0],
-        recordsPerSec: n[1],
-        mbPerSec: n[2],
-        avgLatencyMs: n[3],
-        maxLatencyMs: n[4],
-        p50Ms: n[5],
-        p95Ms: n[6],
-        p99Ms: n[7],
-        p999Ms: n[8],
+        steadyState: m[2] !== undefined,
+        records: Number(m[1]),
+        recordsPerSec: n[0],
+        mbPerSec: n[1],
+        avgLatencyMs: n[2],
+        maxLatencyMs: n[3],
+        p50Ms: n[4],
+        p95Ms: n[5],
+        p99Ms: n[6],
+        p999Ms: n[7],
       };
     }
   }
