@@ -36,6 +36,7 @@ interface Settings {
   latencyRecords: number;
   kafkaHeapMb: number;
   brokerArgs: string[];
+  brokerEntry: string | undefined;
   json: string | undefined;
 }
 
@@ -72,7 +73,8 @@ const USAGE = `usage: npx tsx bench/broker.ts [options]   (each option also as a
   --latency-rate R       records/s of the fixed-rate latency runs, 0 = skip (BENCH_LATENCY_RATE; default 500)
   --latency-records N    records per latency run (BENCH_LATENCY_RECORDS; default 7500)
   --kafka-heap-mb M      Apache Kafka heap (BENCH_KAFKA_HEAP_MB; default 512)
-  --broker-args "..."    extra flags for our broker (BENCH_BROKER_ARGS)
+  --broker-args="..."    extra flags for our broker, e.g. --broker-args="--set k=v" (BENCH_BROKER_ARGS)
+  --broker-entry FILE    our broker's entry script (BENCH_BROKER_ENTRY; default apps/broker/dist/main.js)
   --json FILE            also write the raw results as JSON`;
 
 function settings(): Settings {
@@ -88,6 +90,7 @@ function settings(): Settings {
       'latency-records': { type: 'string' },
       'kafka-heap-mb': { type: 'string' },
       'broker-args': { type: 'string' },
+      'broker-entry': { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -122,6 +125,7 @@ function settings(): Settings {
     latencyRecords: int('latency-records', 'BENCH_LATENCY_RECORDS', 7500),
     kafkaHeapMb: int('kafka-heap-mb', 'BENCH_KAFKA_HEAP_MB', 512),
     brokerArgs: brokerArgs.split(' ').filter((a) => a !== ''),
+    brokerEntry: values['broker-entry'] ?? process.env.BENCH_BROKER_ENTRY,
     json: values.json,
   };
 }
@@ -156,7 +160,7 @@ function cpuSeconds(pid: number): number | undefined {
 
 async function start(target: TargetName, s: Settings): Promise<RunningTarget> {
   if (target === 'tributary') {
-    const broker = await startBroker({ args: s.brokerArgs });
+    const broker = await startBroker({ args: s.brokerArgs, entry: s.brokerEntry });
     return {
       bootstrap: broker.bootstrap,
       pid: broker.pid,
@@ -173,8 +177,8 @@ async function start(target: TargetName, s: Settings): Promise<RunningTarget> {
 
 async function benchTarget(target: TargetName, s: Settings): Promise<TargetResult> {
   const result: TargetResult = { target };
-  if (target === 'tributary' && !brokerBuilt()) {
-    result.skipped = 'apps/broker/dist/main.js is missing (npm run build): benchmarking Kafka only';
+  if (target === 'tributary' && !brokerBuilt(s.brokerEntry)) {
+    result.skipped = `${s.brokerEntry ?? 'apps/broker/dist/main.js'} is missing (npm run build): benchmarking Kafka only`;
     log(`tributary: ${result.skipped}`);
     return result;
   }
@@ -237,12 +241,11 @@ async function benchTarget(target: TargetName, s: Settings): Promise<TargetResul
       produce('bench-acksall', 'all', records, runWarmup),
     );
     if (target !== 'kafka-fsync' && result.produceAcks1.ok) {
-      const n = result.produceAcks1.value.records;
-      result.consume = await measure(`${target}: consume ${n} records`, () =>
+      result.consume = await measure(`${target}: consume ${records} records`, () =>
         runConsumerPerf({
           bootstrap: t.bootstrap,
           topic: 'bench-acks1',
-          numRecords: n,
+          numRecords: records,
           idleTimeoutMs: 30_000,
         }),
       );
