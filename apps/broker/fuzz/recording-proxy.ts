@@ -4,6 +4,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export interface RecordingProxy {
   port: number;
   frames: Buffer[];
+  /** Keeps forwarding but records nothing more. */
+  stopRecording(): void;
   close(): Promise<void>;
 }
 
@@ -12,6 +14,7 @@ export async function startRecordingProxy(
   maxFrames = 5000,
 ): Promise<RecordingProxy> {
   const frames: Buffer[] = [];
+  let recording = true;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect({ port: targetPort, host: '127.0.0.1' });
@@ -22,7 +25,7 @@ export async function startRecordingProxy(
       while (pending.length >= 4) {
         const size = pending.readInt32BE(0);
         if (size < 0 || pending.length < 4 + size) break;
-        if (frames.length < maxFrames) frames.push(Buffer.from(pending.subarray(0, 4 + size)));
+        if (recording && frames.length < maxFrames) frames.push(Buffer.from(pending.subarray(0, 4 + size)));
         pending = pending.subarray(4 + size);
       }
       upstream.write(chunk);
@@ -41,6 +44,9 @@ export async function startRecordingProxy(
   return {
     port: addr.port,
     frames,
+    stopRecording: () => {
+      recording = false;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -33,20 +33,32 @@ interface Acked {
   batch: Buffer;
 }
 
-async function producerLoop(port: number, id: number, acked: Acked[], stop: { now: boolean }): Promise<void> {
+async function producerLoop(
+  port: number,
+  id: number,
+  acked: Acked[],
+  stop: { now: boolean },
+): Promise<void> {
   const c = await RawClient.connect(port);
   let seq = 0;
   try {
     while (!stop.now) {
       const partition = (id + seq) % PARTITIONS;
       const batch = buildBatch({
-        records: Array.from({ length: 5 }, (_, i) => ({ key: Buffer.from(`${id}-${seq}-${i}`), value: Buffer.alloc(200 + i, id) })),
+        records: Array.from({ length: 5 }, (_, i) => ({
+          key: Buffer.from(`${id}-${seq}-${i}`),
+          value: Buffer.alloc(200 + i, id),
+        })),
       });
       seq++;
       const res = await c.call<ProduceResponse>(
         ApiKey.Produce,
         9,
-        makeProduceRequest({ acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }] }),
+        makeProduceRequest({
+          acks: -1,
+          timeoutMs: 5000,
+          topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }],
+        }),
       );
       const p = res.responses[0].partitionResponses[0];
       if (p.errorCode !== ErrorCode.NONE) throw new Error(`produce failed with ${p.errorCode}`);
@@ -71,7 +83,23 @@ async function readAll(port: number, partition: number): Promise<Map<number, Buf
         replicaId: -1,
         maxBytes: 4 << 20,
         minBytes: 0,
-        topics: [{ topic: TOPIC, topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 4 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
+        topics: [
+          {
+            topic: TOPIC,
+            topicId: '00000000-0000-0000-0000-000000000000',
+            partitions: [
+              {
+                partition,
+                fetchOffset: offset,
+                partitionMaxBytes: 4 << 20,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1,
+                replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
+              },
+            ],
+          },
+        ],
       }),
     );
     const part = res.responses[0].partitions[0];
@@ -93,9 +121,18 @@ async function readAll(port: number, partition: number): Promise<Map<number, Buf
 }
 
 it('keeps every acknowledged acks=all batch across kill -9', async () => {
-  broker = await startBroker({ args: ['--set', `num.partitions=${PARTITIONS}`, '--set', 'log.segment.bytes=262144'] });
+  broker = await startBroker({
+    args: ['--set', `num.partitions=${PARTITIONS}`, '--set', 'log.segment.bytes=262144'],
+  });
   const setup = await RawClient.connect(broker.port);
-  const md = await setup.call<MetadataResponse>(ApiKey.Metadata, 12, makeMetadataRequest({ topics: [{ name: TOPIC, topicId: '00000000-0000-0000-0000-000000000000' }], allowAutoTopicCreation: true }));
+  const md = await setup.call<MetadataResponse>(
+    ApiKey.Metadata,
+    12,
+    makeMetadataRequest({
+      topics: [{ name: TOPIC, topicId: '00000000-0000-0000-0000-000000000000' }],
+      allowAutoTopicCreation: true,
+    }),
+  );
   expect(md.topics[0].partitions).toHaveLength(PARTITIONS);
   setup.close();
 
