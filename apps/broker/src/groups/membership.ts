@@ -1,0 +1,636 @@
+/**
+ * The classic group rebalance protocol: JoinGroup, SyncGroup, Heartbeat and LeaveGroup, and
+ * the timers that drive them (initial rebalance delay, join phase bounded by the longest
+ * rebalance timeout, pending-sync expiry, session expiry). Follows Kafka 4.x's
+ * GroupMetadataManager for classic groups, error for error.
+ *
+ * Concurrency model: every method here runs to completion synchronously on the event loop
+ * (no awaits), so a group's state only changes between whole requests or whole timer
+ * callbacks. Parked JoinGroup/SyncGroup requests are answered by calling the function they
+ * left on the member; that only resolves a promise, so no handler code runs re-entrantly.
+ * Timers are keyed per group/member and re-check that the group they captured is still the
+ * live one, so a deleted-and-recreated group never sees its predecessor's timers.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '@tributary/kafka-protocol';
+import type { Logger } from '../logger.js';
+import {
+  ClassicGroup,
+  EMPTY_ASSIGNMENT,
+  GroupMember,
+  joinError,
+  syncError,
+  type JoinResult,
+  type Protocol,
+  type SyncResult,
+} from './classic-group.js';
+import type { GroupConfig } from './group-config.js';
+import type { KeyedTimers, Scheduler } from './scheduler.js';
+
+export interface JoinRequest {
+  groupId: string;
+  memberId: string;
+  groupInstanceId: string | null;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocolType: string;
+  protocols: Protocol[];
+  clientId: string;
+  clientHost: string;
+  /** JoinGroup v4+: a member without id is sent away with MEMBER_ID_REQUIRED and a fresh id. */
+  requireKnownMemberId: boolean;
+  /** JoinGroup v9+: a rejoining static leader is told to skip assignment. */
+  supportSkippingAssignment: boolean;
+}
+
+export interface SyncRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  protocolType: string | null;
+  protocolName: string | null;
+  assignments: Array<{ memberId: string; assignment: Buffer }>;
+}
+
+export interface HeartbeatRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export interface LeavingMember {
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export interface LeaveResult {
+  errorCode: number;
+  members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }>;
+}
+
+/** What membership needs from the coordinator that owns the groups. */
+export interface GroupHost {
+  readonly config: GroupConfig;
+  readonly scheduler: Scheduler;
+  readonly timers: KeyedTimers;
+  readonly log: Logger;
+  isActive(): boolean;
+  liveGroup(groupId: string): ClassicGroup | undefined;
+  createGroup(groupId: string): ClassicGroup;
+  /** Records a new generation (or a group turning Empty) durably, in the background. */
+  persistGroup(group: ClassicGroup): void;
+}
+
+const joinKey = (g: ClassicGroup): string => `join\0${g.groupId}`;
+const syncKey = (g: ClassicGroup): string => `sync\0${g.groupId}`;
+const heartbeatKey = (g: ClassicGroup, memberId: string): string => `hb\0${g.groupId}\0${memberId}`;
+
+export class Membership {
+  constructor(private readonly host: GroupHost) {}
+
+  private get now(): number {
+    return this.host.scheduler.now();
+  }
+
+  private isLive(group: ClassicGroup): boolean {
+    return this.host.liveGroup(group.groupId) === group && !group.is('Dead');
+  }
+
+  // ---- JoinGroup -------------------------------------------------------------------------
+
+  join(req: JoinRequest): Promise<JoinResult> {
+    return new Promise((resolve) => this.handleJoin(req, resolve));
+  }
+
+  private handleJoin(req: JoinRequest, respond: (r: JoinResult) => void): void {
+    const { config } = this.host;
+    if (!this.host.isActive()) return respond(joinError(req.memberId, ErrorCode.NOT_COORDINATOR));
+    if (req.groupId === '') return respond(joinError(req.memberId, ErrorCode.INVALID_GROUP_ID));
+    if (
+      req.sessionTimeoutMs < config.minSessionTimeoutMs ||
+      req.sessionTimeoutMs > config.maxSessionTimeoutMs
+    ) {
+      return respond(joinError(req.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
+    }
+    const isUnknownMember = req.memberId === '';
+    let group = this.host.liveGroup(req.groupId);
+    if (!group) {
+      if (!isUnknownMember) return respond(joinError(req.memberId, ErrorCode.UNKNOWN_MEMBER_ID));
+      group = this.host.createGroup(req.groupId);
+    }
+    if (!this.acceptJoiningMember(group, req.memberId)) {
+      if (group.has(req.memberId)) this.removeMember(group, req.memberId);
+      return respond(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
+    }
+    if (isUnknownMember) this.joinNewMember(group, req, respond);
+    else this.joinExistingMember(group, req, respond);
+  }
+
+  private acceptJoiningMember(group: ClassicGroup, memberId: string): boolean {
+    const max = this.host.config.maxSize;
+    switch (group.state) {
+      case 'Empty':
+      case 'Dead':
+        return true;
+      case 'PreparingRebalance':
+        // Counting parked members (not members) lets a shrunk group.max.size shed the last rejoiners.
+        return group.members.get(memberId)?.awaitingJoin != null || group.numAwaitingJoin < max;
+      default:
+        return group.has(memberId) || group.size < max;
+    }
+  }
+
+  private joinNewMember(
+    group: ClassicGroup,
+    req: JoinRequest,
+    respond: (r: JoinResult) => void,
+  ): void {
+    if (group.is('Dead')) return respond(joinError('', ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    if (!group.supportsProtocols(req.protocolType, req.protocols)) {
+      return respond(joinError('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    }
+    const newMemberId = `${req.groupInstanceId ?? req.clientId}-${randomUUID()}`;
+    if (req.groupInstanceId !== null) {
+      const existing = group.staticMemberId(req.groupInstanceId);
+      if (existing !== undefined)
+        return this.replaceStaticMember(group, req, existing, newMemberId, respond);
+      return this.addMemberAndRebalance(group, req, newMemberId, respond);
+    }
+    if (req.requireKnownMemberId) {
+      group.pendingMembers.add(newMemberId);
+      this.host.timers.schedule(heartbeatKey(group, newMemberId), req.sessionTimeoutMs, () =>
+        this.expireHeartbeat(group, newMemberId),
+      );
+      return respond(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED));
+    }
+    this.addMemberAndRebalance(group, req, newMemberId, respond);
+  }
+
+  private joinExistingMember(
+    group: ClassicGroup,
+    req: JoinRequest,
+    respond: (r: JoinResult) => void,
+  ): void {
+    const { memberId } = req;
+    if (group.is('Dead')) return respond(joinError(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    if (!group.supportsProtocols(req.protocolType, req.protocols)) {
+      return respond(joinError(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    }
+    if (group.pendingMembers.has(memberId)) {
+      // Pending ids are only handed to dynamic members; a static join with one is not ours.
+      if (req.groupInstanceId !== null)
+        return respond(joinError(memberId, ErrorCode.UNKNOWN_MEMBER_ID));
+      return this.addMemberAndRebalance(group, req, memberId, respond);
+    }
+    const check = group.validateMember(memberId, req.groupInstanceId);
+    if (check !== 'ok') {
+      return respond(
+        joinError(
+          memberId,
+          check === 'fenced' ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.UNKNOWN_MEMBER_ID,
+        ),
+      );
+    }
+    const member = group.members.get(memberId)!;
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return this.updateMemberAndRebalance(group, member, req, respond);
+      case 'CompletingRebalance':
+        // Same metadata: probably a retry of a lost response; answer with the current generation.
+        if (member.matches(req.protocols)) {
+          return respond(this.generationResult(group, memberId, group.isLeader(memberId)));
+        }
+        return this.updateMemberAndRebalance(group, member, req, respond);
+      case 'Stable':
+        // The leader rejoining forces a rebalance (it may have seen metadata changes).
+        if (group.isLeader(memberId) || !member.matches(req.protocols)) {
+          return this.updateMemberAndRebalance(group, member, req, respond);
+        }
+        return respond(this.generationResult(group, memberId, false));
+      default:
+        return respond(joinError(memberId, ErrorCode.UNKNOWN_MEMBER_ID));
+    }
+  }
+
+  private generationResult(
+    group: ClassicGroup,
+    memberId: string,
+    withMembers: boolean,
+    leader = group.leaderId,
+  ): JoinResult {
+    return {
+      errorCode: ErrorCode.NONE,
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leader: leader ?? '',
+      skipAssignment: false,
+      memberId,
+      members: withMembers ? group.currentMembers() : [],
+    };
+  }
+
+  private addMemberAndRebalance(
+    group: ClassicGroup,
+    req: JoinRequest,
+    memberId: string,
+    respond: (r: JoinResult) => void,
+  ): void {
+    const member = new GroupMember(
+      memberId,
+      req.groupInstanceId,
+      req.clientId,
+      req.clientHost,
+      req.rebalanceTimeoutMs,
+      req.sessionTimeoutMs,
+      req.protocolType,
+      req.protocols,
+    );
+    member.isNew = true;
+    if (group.is('PreparingRebalance') && group.previousState === 'Empty')
+      group.newMemberAdded = true;
+    group.add(member, respond);
+    // A parked new member cannot heartbeat and its disconnect is not seen; bound its wait.
+    this.rescheduleHeartbeat(group, member, this.host.config.newMemberJoinTimeoutMs);
+    this.maybePrepareRebalanceOrCompleteJoin(group);
+  }
+
+  private updateMemberAndRebalance(
+    group: ClassicGroup,
+    member: GroupMember,
+    req: JoinRequest,
+    respond: (r: JoinResult) => void,
+  ): void {
+    group.updateMember(
+      member,
+      req.protocols,
+      req.rebalanceTimeoutMs,
+      req.sessionTimeoutMs,
+      respond,
+    );
+    this.maybePrepareRebalanceOrCompleteJoin(group);
+  }
+
+  /**
+   * A static member came back without its member id (a restart): it takes over the old id's
+   * place and assignment. In a Stable group whose protocol choice does not change, no
+   * rebalance happens; the old id is fenced.
+   */
+  private replaceStaticMember(
+    group: ClassicGroup,
+    req: JoinRequest,
+    oldMemberId: string,
+    newMemberId: string,
+    respond: (r: JoinResult) => void,
+  ): void {
+    const currentLeader = group.leaderId;
+    const member = group.replaceStaticMember(req.groupInstanceId!, oldMemberId, newMemberId);
+    this.host.timers.cancel(heartbeatKey(group, oldMemberId));
+    this.rescheduleHeartbeat(group, member);
+    group.updateMember(
+      member,
+      req.protocols,
+      req.rebalanceTimeoutMs,
+      req.sessionTimeoutMs,
+      respond,
+    );
+    switch (group.state) {
+      case 'Stable': {
+        if (group.protocolName !== group.selectProtocol())
+          return this.maybePrepareRebalanceOrCompleteJoin(group);
+        const isLeader = group.isLeader(newMemberId);
+        if (req.supportSkippingAssignment) {
+          // The leader learns the members (to know the subscription) but keeps the current assignment.
+          group.completeJoin(member, {
+            ...this.generationResult(group, newMemberId, isLeader),
+            skipAssignment: isLeader,
+          });
+        } else {
+          // The old leader id keeps a rejoined leader from assigning in a group that will not rebalance.
+          group.completeJoin(
+            member,
+            this.generationResult(group, newMemberId, false, currentLeader),
+          );
+        }
+        return;
+      }
+      case 'CompletingRebalance':
+        // The leader may be assigning to the old id: rebalance so the new id gets an assignment.
+        return this.prepareRebalance(group);
+      case 'PreparingRebalance':
+        return this.maybeCompleteJoinPhase(group);
+      default:
+        group.completeJoin(member, joinError(newMemberId, ErrorCode.UNKNOWN_MEMBER_ID));
+    }
+  }
+
+  // ---- Rebalance state machine -----------------------------------------------------------
+
+  private maybePrepareRebalanceOrCompleteJoin(group: ClassicGroup): void {
+    if (group.canRebalance()) this.prepareRebalance(group);
+    else this.maybeCompleteJoinPhase(group);
+  }
+
+  private prepareRebalance(group: ClassicGroup): void {
+    if (group.is('CompletingRebalance'))
+      this.resetAndPropagateAssignment(group, ErrorCode.REBALANCE_IN_PROGRESS);
+    this.removeSyncExpiration(group);
+    const initial = group.is('Empty');
+    group.transitionTo('PreparingRebalance', this.now);
+    if (initial) {
+      // A new group waits group.initial.rebalance.delay.ms (extended while members keep arriving).
+      const delay = this.host.config.initialRebalanceDelayMs;
+      const remaining = Math.max(group.rebalanceTimeoutMs - delay, 0);
+      this.host.timers.schedule(joinKey(group), delay, () =>
+        this.tryCompleteInitialRebalance(group, delay, remaining),
+      );
+      return;
+    }
+    if (group.hasAllMembersJoined()) this.completeJoin(group);
+    else this.scheduleJoinTimeout(group);
+  }
+
+  private scheduleJoinTimeout(group: ClassicGroup): void {
+    this.host.timers.schedule(joinKey(group), group.rebalanceTimeoutMs, () => {
+      if (this.isLive(group)) this.completeJoin(group);
+    });
+  }
+
+  private tryCompleteInitialRebalance(group: ClassicGroup, delay: number, remaining: number): void {
+    if (!this.isLive(group)) return;
+    if (group.newMemberAdded && remaining !== 0) {
+      group.newMemberAdded = false;
+      const nextDelay = Math.min(this.host.config.initialRebalanceDelayMs, remaining);
+      const nextRemaining = Math.max(remaining - delay, 0);
+      this.host.timers.schedule(joinKey(group), nextDelay, () =>
+        this.tryCompleteInitialRebalance(group, nextDelay, nextRemaining),
+      );
+    } else {
+      this.completeJoin(group);
+    }
+  }
+
+  /** Completes the join phase as soon as everyone is in (never early for an initial rebalance). */
+  private maybeCompleteJoinPhase(group: ClassicGroup): void {
+    if (
+      !group.is('PreparingRebalance') ||
+      group.previousState === 'Empty' ||
+      !group.hasAllMembersJoined()
+    )
+      return;
+    this.completeJoin(group);
+  }
+
+  /**
+   * Ends the join phase: dynamic members that did not rejoin are dropped (static ones keep
+   * their place until their session expires), a new generation starts and every parked
+   * JoinGroup is answered; the leader gets the member list.
+   */
+  private completeJoin(group: ClassicGroup): void {
+    const { timers } = this.host;
+    timers.cancel(joinKey(group));
+    for (const m of [...group.members.values()]) {
+      if (!m.awaitingJoin && m.groupInstanceId === null) {
+        group.remove(m.memberId);
+        timers.cancel(heartbeatKey(group, m.memberId));
+      }
+    }
+    if (group.is('Dead')) return;
+    if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
+      // Only static members that have not rejoined are left: wait for them or their session expiry.
+      this.scheduleJoinTimeout(group);
+      return;
+    }
+    group.initNextGeneration(this.now);
+    this.host.persistGroup(group);
+    if (group.is('Empty')) return;
+    this.host.log.debug(
+      `group ${group.groupId}: generation ${group.generationId} with ${group.size} members, protocol ${group.protocolName}`,
+    );
+    for (const m of group.members.values()) {
+      group.completeJoin(m, this.generationResult(group, m.memberId, group.isLeader(m.memberId)));
+      this.rescheduleHeartbeat(group, m);
+      m.isNew = false;
+      group.pendingSyncMembers.add(m.memberId);
+    }
+    this.host.timers.schedule(syncKey(group), group.rebalanceTimeoutMs, () =>
+      this.expirePendingSync(group, group.generationId),
+    );
+  }
+
+  /** Members that got a JoinGroup response but never sent SyncGroup are removed. */
+  private expirePendingSync(group: ClassicGroup, generationId: number): void {
+    if (!this.isLive(group) || generationId !== group.generationId) return;
+    if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
+    if (group.pendingSyncMembers.size === 0) return;
+    for (const memberId of [...group.pendingSyncMembers]) {
+      group.remove(memberId);
+      this.host.timers.cancel(heartbeatKey(group, memberId));
+    }
+    this.prepareRebalance(group);
+  }
+
+  private removeSyncExpiration(group: ClassicGroup): void {
+    group.pendingSyncMembers.clear();
+    this.host.timers.cancel(syncKey(group));
+  }
+
+  private removePendingSyncMember(group: ClassicGroup, memberId: string): void {
+    group.pendingSyncMembers.delete(memberId);
+    const waiting = group.is('CompletingRebalance') || group.is('Stable');
+    if (!waiting || group.pendingSyncMembers.size === 0) this.host.timers.cancel(syncKey(group));
+  }
+
+  private resetAndPropagateAssignment(group: ClassicGroup, errorCode: number): void {
+    for (const m of group.members.values()) m.assignment = EMPTY_ASSIGNMENT;
+    this.propagateAssignment(group, errorCode);
+  }
+
+  private propagateAssignment(group: ClassicGroup, errorCode: number): void {
+    const ok = errorCode === ErrorCode.NONE;
+    for (const m of group.members.values()) {
+      const answered = group.completeSync(m, {
+        errorCode,
+        protocolType: ok ? group.protocolType : null,
+        protocolName: ok ? group.protocolName : null,
+        assignment: m.assignment,
+      });
+      if (answered) this.rescheduleHeartbeat(group, m);
+    }
+  }
+
+  // ---- Heartbeats and session expiry -----------------------------------------------------
+
+  private rescheduleHeartbeat(
+    group: ClassicGroup,
+    member: GroupMember,
+    timeoutMs = member.sessionTimeoutMs,
+  ): void {
+    const memberId = member.memberId;
+    this.host.timers.schedule(heartbeatKey(group, memberId), timeoutMs, () =>
+      this.expireHeartbeat(group, memberId),
+    );
+  }
+
+  private expireHeartbeat(group: ClassicGroup, memberId: string): void {
+    if (!this.isLive(group)) return;
+    if (group.pendingMembers.has(memberId)) {
+      group.remove(memberId);
+      if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
+      return;
+    }
+    const member = group.members.get(memberId);
+    if (!member || member.hasSatisfiedHeartbeat()) return;
+    this.host.log.info(`group ${group.groupId}: member ${memberId} session expired; removing it`);
+    this.removeMemberAndUpdateGroup(group, member);
+  }
+
+  private removeMemberAndUpdateGroup(group: ClassicGroup, member: GroupMember): void {
+    group.remove(member.memberId);
+    if (group.is('Stable') || group.is('CompletingRebalance'))
+      this.maybePrepareRebalanceOrCompleteJoin(group);
+    else if (group.is('PreparingRebalance') && group.hasAllMembersJoined())
+      this.completeJoin(group);
+  }
+
+  private removeMember(group: ClassicGroup, memberId: string): void {
+    const member = group.members.get(memberId);
+    this.host.timers.cancel(heartbeatKey(group, memberId));
+    if (member) this.removeMemberAndUpdateGroup(group, member);
+  }
+
+  // ---- SyncGroup, Heartbeat, LeaveGroup --------------------------------------------------
+
+  sync(req: SyncRequest): Promise<SyncResult> {
+    return new Promise((resolve) => this.handleSync(req, resolve));
+  }
+
+  private handleSync(req: SyncRequest, respond: (r: SyncResult) => void): void {
+    if (!this.host.isActive()) return respond(syncError(ErrorCode.NOT_COORDINATOR));
+    if (req.groupId === '') return respond(syncError(ErrorCode.INVALID_GROUP_ID));
+    const group = this.host.liveGroup(req.groupId);
+    if (!group || group.is('Empty')) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (group.is('Dead')) return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    const check = group.validateMember(req.memberId, req.groupInstanceId);
+    if (check !== 'ok') {
+      return respond(
+        syncError(check === 'fenced' ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.UNKNOWN_MEMBER_ID),
+      );
+    }
+    if (req.generationId !== group.generationId)
+      return respond(syncError(ErrorCode.ILLEGAL_GENERATION));
+    if (
+      (req.protocolType !== null && req.protocolType !== group.protocolType) ||
+      (req.protocolName !== null && req.protocolName !== group.protocolName)
+    ) {
+      return respond(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    }
+    const member = group.members.get(req.memberId)!;
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return respond(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+      case 'CompletingRebalance': {
+        group.setAwaitingSync(member, respond);
+        this.removePendingSyncMember(group, req.memberId);
+        if (!group.isLeader(req.memberId)) return;
+        // Members the leader left out get an empty assignment; unknown ids are ignored.
+        const assignments = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
+        for (const m of group.members.values())
+          m.assignment = assignments.get(m.memberId) ?? EMPTY_ASSIGNMENT;
+        this.propagateAssignment(group, ErrorCode.NONE);
+        group.transitionTo('Stable', this.now);
+        return;
+      }
+      case 'Stable':
+        this.removePendingSyncMember(group, req.memberId);
+        return respond({
+          errorCode: ErrorCode.NONE,
+          protocolType: group.protocolType,
+          protocolName: group.protocolName,
+          assignment: member.assignment,
+        });
+      default:
+        return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    }
+  }
+
+  heartbeat(req: HeartbeatRequest): number {
+    if (!this.host.isActive()) return ErrorCode.NOT_COORDINATOR;
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const group = this.host.liveGroup(req.groupId);
+    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const check = group.validateMember(req.memberId, req.groupInstanceId);
+    if (check !== 'ok')
+      return check === 'fenced' ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.UNKNOWN_MEMBER_ID;
+    if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    const member = group.members.get(req.memberId)!;
+    switch (group.state) {
+      case 'PreparingRebalance':
+        this.rescheduleHeartbeat(group, member);
+        return ErrorCode.REBALANCE_IN_PROGRESS;
+      case 'CompletingRebalance':
+      case 'Stable':
+        this.rescheduleHeartbeat(group, member);
+        return ErrorCode.NONE;
+      default:
+        return ErrorCode.UNKNOWN_MEMBER_ID;
+    }
+  }
+
+  /** Resets a member's session timer (an OffsetCommit from a member counts as a sign of life). */
+  touch(group: ClassicGroup, memberId: string): void {
+    const member = group.members.get(memberId);
+    if (member) this.rescheduleHeartbeat(group, member);
+  }
+
+  leave(groupId: string, leaving: LeavingMember[]): LeaveResult {
+    if (!this.host.isActive()) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] };
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
+    const group = this.host.liveGroup(groupId);
+    if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
+    if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    const members = leaving.map(({ memberId, groupInstanceId }) => {
+      const answer = (errorCode: number): LeaveResult['members'][number] => ({
+        memberId,
+        groupInstanceId,
+        errorCode,
+      });
+      if (memberId === '') {
+        // Administrative removal by group.instance.id alone.
+        const current =
+          groupInstanceId === null ? undefined : group.staticMemberId(groupInstanceId);
+        if (current === undefined) return answer(ErrorCode.UNKNOWN_MEMBER_ID);
+        this.removeMember(group, current);
+        return answer(ErrorCode.NONE);
+      }
+      if (group.pendingMembers.has(memberId)) {
+        group.remove(memberId);
+        this.host.timers.cancel(heartbeatKey(group, memberId));
+        this.maybeCompleteJoinPhase(group);
+        return answer(ErrorCode.NONE);
+      }
+      const check = group.validateMember(memberId, groupInstanceId);
+      if (check !== 'ok')
+        return answer(
+          check === 'fenced' ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.UNKNOWN_MEMBER_ID,
+        );
+      this.host.log.debug(`group ${groupId}: member ${memberId} left`);
+      this.removeMember(group, memberId);
+      return answer(ErrorCode.NONE);
+    });
+    return { errorCode: ErrorCode.NONE, members };
+  }
+
+  /** Answers every parked request with NOT_COORDINATOR (broker shutting down). */
+  abandonAll(groups: Iterable<ClassicGroup>): void {
+    for (const g of groups) {
+      for (const m of g.members.values()) {
+        g.completeJoin(m, joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+        g.completeSync(m, syncError(ErrorCode.NOT_COORDINATOR));
+      }
+    }
+  }
+}
