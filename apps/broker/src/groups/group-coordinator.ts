@@ -450,9 +450,9 @@ export class GroupCoordinator {
 
   private scheduleCleanup(): void {
     this.cleanupTask = this.scheduler.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
-      void this.expireOffsets().finally(() => {
-        if (this.active) this.scheduleCleanup();
-      });
+      this.scheduleCleanup();
+      // Overlapping checks (an fsync slower than the interval) only repeat idempotent tombstones.
+      void this.expireOffsets();
     });
   }
 

@@ -107,7 +107,8 @@ export class OffsetStore {
   /** Partitions with a commit written but not yet durable: "group\0topic\0partition" -> count. */
   private readonly inFlight = new Map<string, number>();
   private queue: Pending[] = [];
-  private loop: Promise<void> | null = null;
+  private loop: Promise<void> = Promise.resolve();
+  private running = false;
   private closed = false;
   private needsRewrite = false;
   private fileRecords = 0;
@@ -177,16 +178,19 @@ export class OffsetStore {
     this.trackInFlight(records, 1);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, frame, resolve, reject });
-      this.loop ??= this.runLoop().finally(() => {
-        this.loop = null;
-      });
+      // `running` is cleared synchronously when the loop finds the queue empty, so an append
+      // made by a caller resuming from the previous batch never lands in a loop that has ended.
+      if (!this.running) {
+        this.running = true;
+        this.loop = this.runLoop();
+      }
     });
   }
 
   /** Waits for queued writes, then closes the file. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.loop) await this.loop;
+    await this.loop;
     await this.file.close();
   }
 
@@ -201,7 +205,11 @@ export class OffsetStore {
   }
 
   private async runLoop(): Promise<void> {
-    while (this.queue.length > 0) {
+    for (;;) {
+      if (this.queue.length === 0) {
+        this.running = false; // synchronously with the emptiness check: see append()
+        return;
+      }
       const batch = this.queue;
       this.queue = [];
       try {
