@@ -10,7 +10,8 @@ export function createLogger(level: 'debug' | 'info' | 'warn' | 'error' = 'info'
   const order = { debug: 0, info: 1, warn: 2, error: 3 };
   const min = order[level];
   const line = (lvl: keyof typeof order, msg: string): void => {
-    if (order[lvl] >= min) process.stderr.write(`${new Date().toISOString()} ${lvl.toUpperCase()} ${msg}\n`);
+    if (order[lvl] >= min)
+      process.stderr.write(`${new Date().toISOString()} ${lvl.toUpperCase()} ${msg}\n`);
   };
   return {
     debug: (m) => line('debug', m),

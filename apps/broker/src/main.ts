@@ -9,7 +9,9 @@ import { UsageError, parseArgs } from './config/parse-args.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
-  const log = createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
+  const log = createLogger(
+    (process.env.TRIBUTARY_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
+  );
   let config;
   try {
     config = parseArgs(process.argv.slice(2));
@@ -21,8 +23,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const broker = await Broker.start(config, log);
-  process.stdout.write(`tributary broker listening on ${broker.address.host}:${broker.address.port}\n`);
-  log.info(`node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`);
+  process.stdout.write(
+    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
+  );
+  log.info(
+    `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
+  );
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -44,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`tributary broker failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    `tributary broker failed to start: ${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -20,7 +20,9 @@ for (const [name, text] of expected) {
 }
 for (const extra of committed) problems.push(`not generated: ${extra}`);
 if (problems.length) {
-  console.error(`Generated protocol code is out of date (run npm run gen:protocol):\n  ${problems.join('\n  ')}`);
+  console.error(
+    `Generated protocol code is out of date (run npm run gen:protocol):\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`check:generated: ${expected.size} files current`);

@@ -2,7 +2,13 @@
  * Emits the TypeScript codec of one Kafka message: an interface per struct, plus
  * read/write/make functions taking the version as a parameter.
  */
-import { type FieldSpec, type MessageSpec, type StructSpec, type VersionRange, parseVersions } from './spec.js';
+import {
+  type FieldSpec,
+  type MessageSpec,
+  type StructSpec,
+  type VersionRange,
+  parseVersions,
+} from './spec.js';
 
 const PRIMITIVES = new Set([
   'int8',
@@ -70,7 +76,10 @@ class Emitter {
     const lo = range.min > this.valid.min;
     const hi = range.max < this.valid.max;
     if (range.min > this.valid.max || range.max < this.valid.min) return 'false';
-    if (lo && hi) return range.min === range.max ? `version === ${range.min}` : `version >= ${range.min} && version <= ${range.max}`;
+    if (lo && hi)
+      return range.min === range.max
+        ? `version === ${range.min}`
+        : `version >= ${range.min} && version <= ${range.max}`;
     if (lo) return `version >= ${range.min}`;
     if (hi) return `version <= ${range.max}`;
     return 'true';
@@ -172,7 +181,11 @@ class Emitter {
     if (type.startsWith('[]')) {
       const el = elementType(type);
       const inner = this.writeStmt(f, el, 'e', f);
-      const v = nullableRange ? (nullable === 'true' ? value : `(${nullable} ? ${value} : ${value} ?? [])`) : value;
+      const v = nullableRange
+        ? nullable === 'true'
+          ? value
+          : `(${nullable} ? ${value} : ${value} ?? [])`
+        : value;
       return `w.array(${v}, ${this.compact(f)}, (w, e) => { ${inner} });`;
     }
     switch (type) {
@@ -187,11 +200,19 @@ class Emitter {
       case 'uuid':
         return `w.${type}(${value});`;
       case 'string': {
-        const v = nullableRange ? (nullable === 'true' ? value : `(${nullable} ? ${value} : ${value} ?? '')`) : value;
+        const v = nullableRange
+          ? nullable === 'true'
+            ? value
+            : `(${nullable} ? ${value} : ${value} ?? '')`
+          : value;
         return `w.string(${v}, ${this.compact(field)});`;
       }
       case 'bytes': {
-        const v = nullableRange ? (nullable === 'true' ? value : `(${nullable} ? ${value} : ${value} ?? EMPTY)`) : value;
+        const v = nullableRange
+          ? nullable === 'true'
+            ? value
+            : `(${nullable} ? ${value} : ${value} ?? EMPTY)`
+          : value;
         return `w.bytes(${v}, ${this.compact(field)});`;
       }
       case 'records':
@@ -211,7 +232,8 @@ class Emitter {
     if (f.default === 'null') return `${value} === null`;
     if (f.type.startsWith('[]')) return `(${value} === null || ${value}.length === 0)`;
     if (PRIMITIVES.has(f.type)) {
-      if (f.type === 'bytes' || f.type === 'records') return `(${value} === null || ${value}.length === 0)`;
+      if (f.type === 'bytes' || f.type === 'records')
+        return `(${value} === null || ${value}.length === 0)`;
       return `${value} === ${this.defaultExpr(f)}`;
     }
     return `isDefault${this.structOf(f.type).tsName}(${value})`;
@@ -222,7 +244,9 @@ class Emitter {
     const lines = this.out;
     lines.push(`export interface ${tsName} {`);
     for (const f of fields) {
-      lines.push(`  /** Versions ${f.versions}${f.taggedVersions ? `, tagged ${f.tag} in ${f.taggedVersions}` : ''}${f.nullableVersions ? `, nullable ${f.nullableVersions}` : ''}. */`);
+      lines.push(
+        `  /** Versions ${f.versions}${f.taggedVersions ? `, tagged ${f.tag} in ${f.taggedVersions}` : ''}${f.nullableVersions ? `, nullable ${f.nullableVersions}` : ''}. */`,
+      );
       lines.push(`  ${camel(f.name)}: ${this.tsType(f)};`);
     }
     lines.push('  /** Tagged fields this codec does not know, written back on encode. */');
@@ -294,11 +318,15 @@ class Emitter {
       for (const f of tagged) {
         const c = this.cond(parseVersions(f.taggedVersions));
         const value = `v.${camel(f.name)}`;
-        lines.push(`    if (${c} && !(${this.isDefault(f, value)})) tagged.push([${Number(f.tag)}, (w) => { ${this.writeStmt(f, f.type, value)} }]);`);
+        lines.push(
+          `    if (${c} && !(${this.isDefault(f, value)})) tagged.push([${Number(f.tag)}, (w) => { ${this.writeStmt(f, f.type, value)} }]);`,
+        );
       }
       lines.push('    w.taggedFields(tagged, v.unknownTaggedFields);');
     } else {
-      lines.push('    if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);');
+      lines.push(
+        '    if (v.unknownTaggedFields?.length) w.taggedFields([], v.unknownTaggedFields);',
+      );
       lines.push('    else w.noTaggedFields();');
     }
     lines.push('  }');
@@ -307,24 +335,31 @@ class Emitter {
 
   /** A compact description of every struct (for tests and the structure-aware fuzzer). */
   schema(): string[] {
-    const range = (r: VersionRange | null): string => (r ? `[${r.min}, ${r.max === Infinity ? 32767 : r.max}]` : 'null');
+    const range = (r: VersionRange | null): string =>
+      r ? `[${r.min}, ${r.max === Infinity ? 32767 : r.max}]` : 'null';
     const entry = (tsName: string, fields: FieldSpec[]): string => {
       const fs = fields.map((f) => {
         const el = elementType(f.type);
         const struct = PRIMITIVES.has(el) ? 'null' : `'${this.structOf(el).tsName}'`;
-        const compact = f.flexibleVersions !== undefined ? range(parseVersions(f.flexibleVersions)) : 'undefined';
+        const compact =
+          f.flexibleVersions !== undefined ? range(parseVersions(f.flexibleVersions)) : 'undefined';
         return `{ name: '${camel(f.name)}', type: '${f.type.startsWith('[]') ? '[]' + (PRIMITIVES.has(el) ? el : 'struct') : PRIMITIVES.has(el) ? el : 'struct'}', struct: ${struct}, versions: ${range(parseVersions(f.versions))}, nullable: ${range(parseVersions(f.nullableVersions))}, tagged: ${range(parseVersions(f.taggedVersions))}, compact: ${compact} }`;
       });
       const list = fs.length ? `\n    ${fs.join(',\n    ')},\n  ` : '';
       return `  ${tsName}: { valid: ${range(this.valid)}, flexible: ${range(this.flexible)}, fields: [${list}] },`;
     };
-    return [entry(this.msg.name, this.msg.fields), ...[...this.structs.values()].map((d) => entry(d.tsName, d.fields))];
+    return [
+      entry(this.msg.name, this.msg.fields),
+      ...[...this.structs.values()].map((d) => entry(d.tsName, d.fields)),
+    ];
   }
 
   emit(): string {
     const msg = this.msg;
     const lines = this.out;
-    lines.push(`export const ${msg.name}Versions = { min: ${this.valid.min}, max: ${this.valid.max}, flexibleMin: ${this.flexible ? this.flexible.min : -1} } as const;`);
+    lines.push(
+      `export const ${msg.name}Versions = { min: ${this.valid.min}, max: ${this.valid.max}, flexibleMin: ${this.flexible ? this.flexible.min : -1} } as const;`,
+    );
     lines.push('');
     // Top-level struct first, then nested ones (order does not matter for function declarations).
     this.emitStruct({ tsName: msg.name, fields: msg.fields });

@@ -14,7 +14,8 @@ import { type MessageSpec, loadMessages, parseVersions } from './spec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
-export const defaultMessagesDir = process.env.KAFKA_MESSAGES_DIR ?? resolve(repoRoot, '../shared/kafka-protocol/messages');
+export const defaultMessagesDir =
+  process.env.KAFKA_MESSAGES_DIR ?? resolve(repoRoot, '../shared/kafka-protocol/messages');
 
 function kebab(name: string): string {
   return name
@@ -43,7 +44,9 @@ function errorCodesFile(): string {
     '',
     '/** Name and retriability of each error code. */',
     'export const ERROR_INFO: ReadonlyMap<number, { name: string; retriable: boolean }> = new Map([',
-    ...rows.map(([code, name, retriable]) => `  [${code}, { name: '${name}', retriable: ${retriable} }],`),
+    ...rows.map(
+      ([code, name, retriable]) => `  [${code}, { name: '${name}', retriable: ${retriable} }],`,
+    ),
     ']);',
     '',
   ];
@@ -162,7 +165,13 @@ export function generate(messagesDir: string): Map<string, string> {
     if (!req || !res) throw new Error(`API ${key} lacks a request or a response definition`);
     const name = apiName(req);
     const file = kebab(name);
-    files.set(`${file}.ts`, fileHeader([`${req.name}.json`, `${res.name}.json`]) + emitMessage(req) + '\n' + emitMessage(res));
+    files.set(
+      `${file}.ts`,
+      fileHeader([`${req.name}.json`, `${res.name}.json`]) +
+        emitMessage(req) +
+        '\n' +
+        emitMessage(res),
+    );
     apis.push({ key, name, file, req });
   }
   files.set('api-keys.ts', apiKeysFile(apis));
@@ -185,7 +194,9 @@ export const generatedDir = join(repoRoot, 'libs/kafka-protocol/src/generated');
 
 function main(): void {
   const args = process.argv.slice(2);
-  const messagesDir = args.includes('--messages') ? args[args.indexOf('--messages') + 1] : defaultMessagesDir;
+  const messagesDir = args.includes('--messages')
+    ? args[args.indexOf('--messages') + 1]
+    : defaultMessagesDir;
   const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : generatedDir;
   const files = generate(messagesDir);
   rmSync(outDir, { recursive: true, force: true });

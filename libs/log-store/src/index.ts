@@ -8,3 +8,15 @@ export type {
   ReadOptions,
   ReadResult,
 } from './partition-log.js';
+export {
+  createLogCaches,
+  defaultLogCaches,
+  defaultLogConfig,
+  openPartitionLog,
+  validateLogConfig,
+  type LogCaches,
+  type OpenLogOptions,
+} from './open-log.js';
+export type { FileHandle, FileOps, OpenMode } from './fs/file-ops.js';
+export { nodeFileOps } from './fs/node-fs.js';
+export { MemFileOps, type FailOptions, type MemFsOp } from './fs/mem-fs.js';

@@ -31,9 +31,15 @@ import type { BrokerContext } from '../context.js';
 import { NO_RESPONSE, defineHandler } from './handler.js';
 
 const PROBLEM_ERRORS: Readonly<Record<BatchProblem, [number, string]>> = {
-  truncated: [ErrorCode.CORRUPT_MESSAGE, 'Record batch is truncated or its length field is invalid'],
+  truncated: [
+    ErrorCode.CORRUPT_MESSAGE,
+    'Record batch is truncated or its length field is invalid',
+  ],
   'crc-mismatch': [ErrorCode.CORRUPT_MESSAGE, 'Record batch CRC-32C does not match its contents'],
-  'bad-magic': [ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'Only record batch format v2 (magic 2) is accepted'],
+  'bad-magic': [
+    ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+    'Only record batch format v2 (magic 2) is accepted',
+  ],
   'bad-count': [ErrorCode.INVALID_RECORD, 'Record count does not match the batch offset delta'],
   'control-batch': [ErrorCode.INVALID_RECORD, 'Clients may not produce control batches'],
   empty: [ErrorCode.INVALID_RECORD, 'Produce request carries no record batch for this partition'],
@@ -42,7 +48,12 @@ const PROBLEM_ERRORS: Readonly<Record<BatchProblem, [number, string]>> = {
 
 type PartitionResult = ProduceResponsePartitionProduceResponse;
 
-function errorResult(index: number, errorCode: number, errorMessage: string | null, batchIndex = -1): PartitionResult {
+function errorResult(
+  index: number,
+  errorCode: number,
+  errorMessage: string | null,
+  batchIndex = -1,
+): PartitionResult {
   return makeProduceResponsePartitionProduceResponse({
     index,
     errorCode,
@@ -51,14 +62,25 @@ function errorResult(index: number, errorCode: number, errorMessage: string | nu
     logStartOffset: -1,
     errorMessage,
     recordErrors:
-      batchIndex >= 0 ? [makeProduceResponseBatchIndexAndErrorMessage({ batchIndex, batchIndexErrorMessage: errorMessage })] : [],
+      batchIndex >= 0
+        ? [
+            makeProduceResponseBatchIndexAndErrorMessage({
+              batchIndex,
+              batchIndexErrorMessage: errorMessage,
+            }),
+          ]
+        : [],
   });
 }
 
 /** Every record of a compacted topic needs a key; this decodes (and decompresses) to check. */
-function missingKey(records: Buffer, batches: ReadonlyArray<{ start: number; size: number }>): boolean {
+function missingKey(
+  records: Buffer,
+  batches: ReadonlyArray<{ start: number; size: number }>,
+): boolean {
   for (const b of batches) {
-    for (const r of decodeRecords(records.subarray(b.start, b.start + b.size))) if (r.key === null) return true;
+    for (const r of decodeRecords(records.subarray(b.start, b.start + b.size)))
+      if (r.key === null) return true;
   }
   return false;
 }
@@ -75,7 +97,8 @@ function timestampProblem(
   for (const b of batches) {
     const first = readInt64(records, b.start + Offsets.baseTimestamp);
     const last = readInt64(records, b.start + Offsets.maxTimestamp);
-    if (now - first > before || last - now > after) return 'Timestamp is out of the acceptable range';
+    if (now - first > before || last - now > after)
+      return 'Timestamp is out of the acceptable range';
   }
   return null;
 }
@@ -91,13 +114,24 @@ function producePartition(
   transactional: boolean,
 ): { result: PartitionResult; done: Promise<void> | null } {
   if (!log) {
-    return { result: errorResult(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'), done: null };
+    return {
+      result: errorResult(
+        index,
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        'This server does not host this topic-partition.',
+      ),
+      done: null,
+    };
   }
   if (records === null) return { result: errorResult(index, ...PROBLEM_ERRORS.empty), done: null };
   const topic = broker.topics.get(topicName)!;
   if (records.length > log.config.segmentBytes) {
     return {
-      result: errorResult(index, ErrorCode.RECORD_LIST_TOO_LARGE, 'Records are larger than the segment size (segment.bytes)'),
+      result: errorResult(
+        index,
+        ErrorCode.RECORD_LIST_TOO_LARGE,
+        'Records are larger than the segment size (segment.bytes)',
+      ),
       done: null,
     };
   }
@@ -109,23 +143,42 @@ function producePartition(
   for (const b of check.batches) {
     const attrs = records.readInt16BE(b.start + Offsets.attributes);
     if (transactional || (attrs & Attributes.transactional) !== 0) {
-      return { result: errorResult(index, ErrorCode.INVALID_TXN_STATE, 'Transactions are not supported by this broker'), done: null };
+      return {
+        result: errorResult(
+          index,
+          ErrorCode.INVALID_TXN_STATE,
+          'Transactions are not supported by this broker',
+        ),
+        done: null,
+      };
     }
   }
   const now = Date.now();
   const tsProblem = timestampProblem(records, check.batches, topic.configs, now);
-  if (tsProblem) return { result: errorResult(index, ErrorCode.INVALID_TIMESTAMP, tsProblem), done: null };
+  if (tsProblem)
+    return { result: errorResult(index, ErrorCode.INVALID_TIMESTAMP, tsProblem), done: null };
   if (log.config.cleanupPolicy !== 'delete') {
     try {
       if (missingKey(records, check.batches)) {
-        return { result: errorResult(index, ErrorCode.INVALID_RECORD, 'Compacted topic cannot accept message without key'), done: null };
+        return {
+          result: errorResult(
+            index,
+            ErrorCode.INVALID_RECORD,
+            'Compacted topic cannot accept message without key',
+          ),
+          done: null,
+        };
       }
     } catch {
-      return { result: errorResult(index, ErrorCode.CORRUPT_MESSAGE, 'Records could not be decoded'), done: null };
+      return {
+        result: errorResult(index, ErrorCode.CORRUPT_MESSAGE, 'Records could not be decoded'),
+        done: null,
+      };
     }
   }
   const appended = log.append({ records, batches: check.batches, now });
-  if (!appended.ok) return { result: errorResult(index, appended.errorCode, appended.message), done: null };
+  if (!appended.ok)
+    return { result: errorResult(index, appended.errorCode, appended.message), done: null };
   const result = makeProduceResponsePartitionProduceResponse({
     index,
     errorCode: ErrorCode.NONE,
@@ -157,9 +210,19 @@ export const produceHandler = defineHandler({
       makeProduceResponseTopicProduceResponse({
         name: t.name,
         partitionResponses: t.partitionData.map((p) => {
-          if (!validAcks) return errorResult(p.index, ErrorCode.INVALID_REQUIRED_ACKS, 'acks must be -1, 0 or 1');
-          const records = p.records === null || Buffer.isBuffer(p.records) ? p.records : Buffer.concat(p.records);
-          const { result, done } = producePartition(broker, t.name, p.index, broker.topics.partition(t.name, p.index), records, acks, transactional);
+          if (!validAcks)
+            return errorResult(p.index, ErrorCode.INVALID_REQUIRED_ACKS, 'acks must be -1, 0 or 1');
+          const records =
+            p.records === null || Buffer.isBuffer(p.records) ? p.records : Buffer.concat(p.records);
+          const { result, done } = producePartition(
+            broker,
+            t.name,
+            p.index,
+            broker.topics.partition(t.name, p.index),
+            records,
+            acks,
+            transactional,
+          );
           if (done) {
             waits.push(
               done.catch((error: unknown) => {
@@ -173,7 +236,9 @@ export const produceHandler = defineHandler({
     );
     await Promise.all(waits);
     for (const { result, error } of failures) {
-      broker.log.error(`produce to partition ${result.index} failed after append: ${(error as Error).message}`);
+      broker.log.error(
+        `produce to partition ${result.index} failed after append: ${(error as Error).message}`,
+      );
       result.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
       result.errorMessage = 'Disk error while writing the records';
       result.baseOffset = -1;

@@ -44,15 +44,21 @@ export const fetchHandler = defineHandler({
   async handle(req, ctx) {
     const { broker, apiVersion } = ctx;
     if (apiVersion >= 7 && (req.sessionId !== 0 || req.sessionEpoch > 0)) {
-      return makeFetchResponse({ errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] });
+      return makeFetchResponse({
+        errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+        sessionId: 0,
+        responses: [],
+      });
     }
     const readCommitted = req.isolationLevel === READ_COMMITTED;
     const wanted: Wanted[] = [];
     const keys: string[] = [];
     let hasError = false;
     const responses = req.topics.map((t) => {
-      const topic = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
-      const unknownCode = apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const topic =
+        apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
+      const unknownCode =
+        apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       return makeFetchResponseFetchableTopicResponse({
         topic: t.topic,
         topicId: t.topicId,
@@ -87,7 +93,9 @@ export const fetchHandler = defineHandler({
       let total = 0;
       for (const w of wanted) {
         const budget = Math.min(w.maxBytes, responseLimit - total);
-        const result = await w.log.read(w.fetchOffset, Math.max(budget, 0), { minOneBatch: total === 0 });
+        const result = await w.log.read(w.fetchOffset, Math.max(budget, 0), {
+          minOneBatch: total === 0,
+        });
         w.out.highWatermark = result.highWatermark;
         w.out.logStartOffset = result.logStartOffset;
         if (result.ok) {
@@ -108,17 +116,25 @@ export const fetchHandler = defineHandler({
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
     let bytes = await readAll();
     while (!hasError && bytes < req.minBytes && Date.now() < deadline && wanted.length > 0) {
+      if (ctx.signal.aborted) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, deadline - Date.now());
         const unregister = broker.fetchWaiters.register(keys, wake);
+        ctx.signal.addEventListener('abort', wake, { once: true });
         function wake(): void {
           clearTimeout(timer);
           unregister();
+          ctx.signal.removeEventListener('abort', wake);
           resolve();
         }
       });
       bytes = await readAll();
     }
-    return makeFetchResponse({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses });
+    return makeFetchResponse({
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      sessionId: 0,
+      responses,
+    });
   },
 });

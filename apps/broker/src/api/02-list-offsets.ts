@@ -25,7 +25,11 @@ export const MAX_TIMESTAMP = -3;
 export const EARLIEST_LOCAL = -4;
 export const LATEST_TIERED = -5;
 
-async function lookup(log: PartitionLog, timestamp: number, version: number): Promise<{ offset: number; timestamp: number } | number> {
+async function lookup(
+  log: PartitionLog,
+  timestamp: number,
+  version: number,
+): Promise<{ offset: number; timestamp: number } | number> {
   switch (timestamp) {
     case LATEST:
       return { offset: log.highWatermark, timestamp: -1 };
@@ -59,33 +63,35 @@ export const listOffsetsHandler = defineHandler({
         makeListOffsetsResponseListOffsetsTopicResponse({
           name: t.name,
           partitions: await Promise.all(
-            t.partitions.map(async (p): Promise<ListOffsetsResponseListOffsetsPartitionResponse> => {
-              const out = makeListOffsetsResponseListOffsetsPartitionResponse({
-                partitionIndex: p.partitionIndex,
-                timestamp: -1,
-                offset: -1,
-                leaderEpoch: -1,
-              });
-              const log = broker.topics.partition(t.name, p.partitionIndex);
-              if (!log) {
-                out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+            t.partitions.map(
+              async (p): Promise<ListOffsetsResponseListOffsetsPartitionResponse> => {
+                const out = makeListOffsetsResponseListOffsetsPartitionResponse({
+                  partitionIndex: p.partitionIndex,
+                  timestamp: -1,
+                  offset: -1,
+                  leaderEpoch: -1,
+                });
+                const log = broker.topics.partition(t.name, p.partitionIndex);
+                if (!log) {
+                  out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+                  return out;
+                }
+                if (apiVersion >= 4 && p.currentLeaderEpoch > 0) {
+                  out.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
+                  return out;
+                }
+                const found = await lookup(log, p.timestamp, apiVersion);
+                if (typeof found === 'number') {
+                  out.errorCode = found;
+                  return out;
+                }
+                out.offset = found.offset;
+                out.timestamp = found.timestamp;
+                out.leaderEpoch = 0;
+                if (apiVersion === 0) out.oldStyleOffsets = found.offset >= 0 ? [found.offset] : [];
                 return out;
-              }
-              if (apiVersion >= 4 && p.currentLeaderEpoch > 0) {
-                out.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
-                return out;
-              }
-              const found = await lookup(log, p.timestamp, apiVersion);
-              if (typeof found === 'number') {
-                out.errorCode = found;
-                return out;
-              }
-              out.offset = found.offset;
-              out.timestamp = found.timestamp;
-              out.leaderEpoch = 0;
-              if (apiVersion === 0) out.oldStyleOffsets = found.offset >= 0 ? [found.offset] : [];
-              return out;
-            }),
+              },
+            ),
           ),
         }),
       ),

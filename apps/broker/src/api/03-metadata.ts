@@ -29,7 +29,11 @@ export const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((m, op) =>
 export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((m, op) => m | (1 << op), 0);
 const NOT_REQUESTED = -2147483648;
 
-export function describeTopic(broker: BrokerContext, topic: Topic, withOps: boolean): MetadataResponseTopic {
+export function describeTopic(
+  broker: BrokerContext,
+  topic: Topic,
+  withOps: boolean,
+): MetadataResponseTopic {
   const nodeId = broker.config.nodeId;
   return makeMetadataResponseTopic({
     errorCode: ErrorCode.NONE,
@@ -51,7 +55,11 @@ export function describeTopic(broker: BrokerContext, topic: Topic, withOps: bool
   });
 }
 
-function topicError(name: string | null, topicId: string, errorCode: number): MetadataResponseTopic {
+function topicError(
+  name: string | null,
+  topicId: string,
+  errorCode: number,
+): MetadataResponseTopic {
   return makeMetadataResponseTopic({ errorCode, name, topicId, partitions: [] });
 }
 
@@ -64,7 +72,8 @@ export const metadataHandler = defineHandler({
   async handle(req, ctx) {
     const { broker, apiVersion } = ctx;
     const withOps = apiVersion >= 8 && req.includeTopicAuthorizedOperations;
-    const allowAutoCreate = (apiVersion < 4 || req.allowAutoTopicCreation) && broker.topics.autoCreateEnabled;
+    const allowAutoCreate =
+      (apiVersion < 4 || req.allowAutoTopicCreation) && broker.topics.autoCreateEnabled;
     const all = req.topics === null || (apiVersion === 0 && req.topics.length === 0);
     const topics: MetadataResponseTopic[] = [];
     if (all) {
@@ -72,9 +81,12 @@ export const metadataHandler = defineHandler({
     } else {
       for (const wanted of req.topics ?? []) {
         if (wanted.name === null || wanted.name === '') {
-          const byId = wanted.topicId !== ZERO_UUID ? broker.topics.getById(wanted.topicId) : undefined;
+          const byId =
+            wanted.topicId !== ZERO_UUID ? broker.topics.getById(wanted.topicId) : undefined;
           topics.push(
-            byId ? describeTopic(broker, byId, withOps) : topicError(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
+            byId
+              ? describeTopic(broker, byId, withOps)
+              : topicError(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
           );
           continue;
         }
@@ -92,7 +104,9 @@ export const metadataHandler = defineHandler({
           const created = await broker.topics.autoCreate(name);
           topic = broker.topics.get(name);
           if (!topic) {
-            topics.push(topicError(name, ZERO_UUID, created.errorCode || ErrorCode.LEADER_NOT_AVAILABLE));
+            topics.push(
+              topicError(name, ZERO_UUID, created.errorCode || ErrorCode.LEADER_NOT_AVAILABLE),
+            );
             continue;
           }
         }
@@ -114,7 +128,9 @@ export const metadataHandler = defineHandler({
       controllerId: config.nodeId,
       topics,
       clusterAuthorizedOperations:
-        apiVersion >= 8 && req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NOT_REQUESTED,
+        apiVersion >= 8 && req.includeClusterAuthorizedOperations
+          ? ALL_CLUSTER_OPERATIONS
+          : NOT_REQUESTED,
     });
   },
 });

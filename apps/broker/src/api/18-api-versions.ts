@@ -26,12 +26,19 @@ export const apiVersionsHandler = defineHandler({
   handle(req, ctx) {
     const apiKeys = supportedApiVersions(ctx.broker.handlers);
     if (ctx.apiVersion >= 3) {
-      if (!SOFTWARE_FIELD.test(req.clientSoftwareName) || !SOFTWARE_FIELD.test(req.clientSoftwareVersion)) {
+      if (
+        !SOFTWARE_FIELD.test(req.clientSoftwareName) ||
+        !SOFTWARE_FIELD.test(req.clientSoftwareVersion)
+      ) {
         return makeApiVersionsResponse({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys });
       }
       ctx.connection.clientSoftwareName = req.clientSoftwareName;
       ctx.connection.clientSoftwareVersion = req.clientSoftwareVersion;
     }
-    return makeApiVersionsResponse({ errorCode: ErrorCode.NONE, apiKeys, finalizedFeaturesEpoch: -1 });
+    return makeApiVersionsResponse({
+      errorCode: ErrorCode.NONE,
+      apiKeys,
+      finalizedFeaturesEpoch: -1,
+    });
   },
 });

@@ -24,10 +24,18 @@ export const initProducerIdHandler = defineHandler({
   writeResponse: writeInitProducerIdResponse,
   async handle(req, ctx) {
     if (req.transactionalId !== null) {
-      return makeInitProducerIdResponse({ errorCode: ErrorCode.UNSUPPORTED_VERSION, producerId: -1, producerEpoch: -1 });
+      return makeInitProducerIdResponse({
+        errorCode: ErrorCode.UNSUPPORTED_VERSION,
+        producerId: -1,
+        producerEpoch: -1,
+      });
     }
     if (req.producerId >= 0 && req.producerEpoch >= 0 && req.producerEpoch < MAX_EPOCH - 1) {
-      return makeInitProducerIdResponse({ errorCode: ErrorCode.NONE, producerId: req.producerId, producerEpoch: req.producerEpoch + 1 });
+      return makeInitProducerIdResponse({
+        errorCode: ErrorCode.NONE,
+        producerId: req.producerId,
+        producerEpoch: req.producerEpoch + 1,
+      });
     }
     const producerId = await ctx.broker.producerIds.allocate();
     return makeInitProducerIdResponse({ errorCode: ErrorCode.NONE, producerId, producerEpoch: 0 });

@@ -19,6 +19,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /** Aborted when the connection closes: long waits (fetch, join) stop early. */
+  readonly signal: AbortSignal;
 }
 
 export interface Handler<Req, Res> {
@@ -27,7 +29,10 @@ export interface Handler<Req, Res> {
   readonly maxVersion: number;
   readonly readRequest: (r: Reader, version: number) => Req;
   readonly writeResponse: (w: Writer, v: Res, version: number) => void;
-  handle(req: Req, ctx: RequestContext): Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
+  handle(
+    req: Req,
+    ctx: RequestContext,
+  ): Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
 }
 
 /** Identity helper that keeps a handler's request/response types tied together. */

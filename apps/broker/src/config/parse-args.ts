@@ -17,7 +17,8 @@ export const USAGE =
 function hostPort(value: string, flag: string): [string, number] {
   const i = value.lastIndexOf(':');
   const port = Number(value.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} expects HOST:PORT, got ${value}`);
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`${flag} expects HOST:PORT, got ${value}`);
   return [value.slice(0, i), port];
 }
 
@@ -59,7 +60,8 @@ export function parseArgs(argv: string[]): BrokerConfig {
         break;
       case '--node-id':
         nodeId = Number(value());
-        if (!Number.isInteger(nodeId) || nodeId < 0) throw new UsageError('--node-id expects a non-negative integer');
+        if (!Number.isInteger(nodeId) || nodeId < 0)
+          throw new UsageError('--node-id expects a non-negative integer');
         break;
       case '--rack':
         rack = value();

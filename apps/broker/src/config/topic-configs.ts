@@ -43,7 +43,8 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
 }
 
 function oneOf(values: string[]) {
-  return (v: string): string | null => (values.includes(v) ? null : `must be one of ${values.join(', ')}`);
+  return (v: string): string | null =>
+    values.includes(v) ? null : `must be one of ${values.join(', ')}`;
 }
 
 function ratio(v: string): string | null {
@@ -53,7 +54,8 @@ function ratio(v: string): string | null {
 
 function cleanupPolicy(v: string): string | null {
   const parts = v.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => p !== 'delete' && p !== 'compact')) return 'must be a list of delete, compact';
+  if (parts.length === 0 || parts.some((p) => p !== 'delete' && p !== 'compact'))
+    return 'must be a list of delete, compact';
   return null;
 }
 
@@ -64,42 +66,130 @@ function bool(v: string): string | null {
 const INT_MAX = 2147483647;
 
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
-  { name: 'cleanup.policy', type: 'list', brokerKey: 'log.cleanup.policy', validate: cleanupPolicy },
+  {
+    name: 'cleanup.policy',
+    type: 'list',
+    brokerKey: 'log.cleanup.policy',
+    validate: cleanupPolicy,
+  },
   {
     name: 'compression.type',
     type: 'string',
     brokerKey: 'compression.type',
     validate: oneOf(['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer']),
   },
-  { name: 'delete.retention.ms', type: 'long', brokerKey: 'log.cleaner.delete.retention.ms', validate: integer(0) },
-  { name: 'file.delete.delay.ms', type: 'long', brokerKey: null, fallback: '60000', validate: integer(0) },
-  { name: 'flush.messages', type: 'long', brokerKey: 'log.flush.interval.messages', validate: integer(1) },
+  {
+    name: 'delete.retention.ms',
+    type: 'long',
+    brokerKey: 'log.cleaner.delete.retention.ms',
+    validate: integer(0),
+  },
+  {
+    name: 'file.delete.delay.ms',
+    type: 'long',
+    brokerKey: null,
+    fallback: '60000',
+    validate: integer(0),
+  },
+  {
+    name: 'flush.messages',
+    type: 'long',
+    brokerKey: 'log.flush.interval.messages',
+    validate: integer(1),
+  },
   { name: 'flush.ms', type: 'long', brokerKey: 'log.flush.interval.ms', validate: integer(0) },
-  { name: 'index.interval.bytes', type: 'int', brokerKey: 'log.index.interval.bytes', validate: integer(0, INT_MAX) },
-  { name: 'max.compaction.lag.ms', type: 'long', brokerKey: null, fallback: LONG_MAX, validate: integer(1) },
-  { name: 'max.message.bytes', type: 'int', brokerKey: 'message.max.bytes', validate: integer(0, INT_MAX) },
+  {
+    name: 'index.interval.bytes',
+    type: 'int',
+    brokerKey: 'log.index.interval.bytes',
+    validate: integer(0, INT_MAX),
+  },
+  {
+    name: 'max.compaction.lag.ms',
+    type: 'long',
+    brokerKey: null,
+    fallback: LONG_MAX,
+    validate: integer(1),
+  },
+  {
+    name: 'max.message.bytes',
+    type: 'int',
+    brokerKey: 'message.max.bytes',
+    validate: integer(0, INT_MAX),
+  },
   {
     name: 'message.timestamp.type',
     type: 'string',
     brokerKey: 'log.message.timestamp.type',
     validate: oneOf(['CreateTime', 'LogAppendTime']),
   },
-  { name: 'message.timestamp.before.max.ms', type: 'long', brokerKey: null, fallback: LONG_MAX, validate: integer(0) },
-  { name: 'message.timestamp.after.max.ms', type: 'long', brokerKey: null, fallback: LONG_MAX, validate: integer(0) },
-  { name: 'min.cleanable.dirty.ratio', type: 'double', brokerKey: 'log.cleaner.min.cleanable.ratio', validate: ratio },
-  { name: 'min.compaction.lag.ms', type: 'long', brokerKey: 'log.cleaner.min.compaction.lag.ms', validate: integer(0) },
-  { name: 'min.insync.replicas', type: 'int', brokerKey: 'min.insync.replicas', validate: integer(1, INT_MAX) },
+  {
+    name: 'message.timestamp.before.max.ms',
+    type: 'long',
+    brokerKey: null,
+    fallback: LONG_MAX,
+    validate: integer(0),
+  },
+  {
+    name: 'message.timestamp.after.max.ms',
+    type: 'long',
+    brokerKey: null,
+    fallback: LONG_MAX,
+    validate: integer(0),
+  },
+  {
+    name: 'min.cleanable.dirty.ratio',
+    type: 'double',
+    brokerKey: 'log.cleaner.min.cleanable.ratio',
+    validate: ratio,
+  },
+  {
+    name: 'min.compaction.lag.ms',
+    type: 'long',
+    brokerKey: 'log.cleaner.min.compaction.lag.ms',
+    validate: integer(0),
+  },
+  {
+    name: 'min.insync.replicas',
+    type: 'int',
+    brokerKey: 'min.insync.replicas',
+    validate: integer(1, INT_MAX),
+  },
   { name: 'preallocate', type: 'boolean', brokerKey: null, fallback: 'false', validate: bool },
-  { name: 'retention.bytes', type: 'long', brokerKey: 'log.retention.bytes', validate: integer(-1) },
+  {
+    name: 'retention.bytes',
+    type: 'long',
+    brokerKey: 'log.retention.bytes',
+    validate: integer(-1),
+  },
   { name: 'retention.ms', type: 'long', brokerKey: 'log.retention.ms', validate: integer(-1) },
-  { name: 'segment.bytes', type: 'int', brokerKey: 'log.segment.bytes', validate: integer(14, INT_MAX) },
-  { name: 'segment.index.bytes', type: 'int', brokerKey: null, fallback: '10485760', validate: integer(4, INT_MAX) },
+  {
+    name: 'segment.bytes',
+    type: 'int',
+    brokerKey: 'log.segment.bytes',
+    validate: integer(14, INT_MAX),
+  },
+  {
+    name: 'segment.index.bytes',
+    type: 'int',
+    brokerKey: null,
+    fallback: '10485760',
+    validate: integer(4, INT_MAX),
+  },
   { name: 'segment.jitter.ms', type: 'long', brokerKey: null, fallback: '0', validate: integer(0) },
   { name: 'segment.ms', type: 'long', brokerKey: 'log.roll.ms', validate: integer(1) },
-  { name: 'unclean.leader.election.enable', type: 'boolean', brokerKey: null, fallback: 'false', validate: bool },
+  {
+    name: 'unclean.leader.election.enable',
+    type: 'boolean',
+    brokerKey: null,
+    fallback: 'false',
+    validate: bool,
+  },
 ];
 
-export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
+export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map(
+  TOPIC_CONFIGS.map((d) => [d.name, d]),
+);
 
 /** Why `value` is not acceptable for `name`, or null. */
 export function topicConfigProblem(name: string, value: string | null): string | null {
@@ -114,9 +204,13 @@ export function defaultTopicConfigValue(broker: BrokerConfig, def: TopicConfigDe
   return def.brokerKey ? configString(broker, def.brokerKey) : (def.fallback ?? '');
 }
 
-export function effectiveTopicConfig(broker: BrokerConfig, overrides: ReadonlyMap<string, string>): Map<string, string> {
+export function effectiveTopicConfig(
+  broker: BrokerConfig,
+  overrides: ReadonlyMap<string, string>,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const def of TOPIC_CONFIGS) out.set(def.name, overrides.get(def.name) ?? defaultTopicConfigValue(broker, def));
+  for (const def of TOPIC_CONFIGS)
+    out.set(def.name, overrides.get(def.name) ?? defaultTopicConfigValue(broker, def));
   return out;
 }
 
@@ -131,7 +225,10 @@ function policy(v: string): CleanupPolicy {
   return parts.has('compact') ? 'compact' : 'delete';
 }
 
-export function logConfigFor(broker: BrokerConfig, overrides: ReadonlyMap<string, string>): LogConfig {
+export function logConfigFor(
+  broker: BrokerConfig,
+  overrides: ReadonlyMap<string, string>,
+): LogConfig {
   const c = effectiveTopicConfig(broker, overrides);
   return {
     segmentBytes: num(c.get('segment.bytes')),
@@ -144,7 +241,8 @@ export function logConfigFor(broker: BrokerConfig, overrides: ReadonlyMap<string
     minCleanableDirtyRatio: num(c.get('min.cleanable.dirty.ratio')),
     indexIntervalBytes: num(c.get('index.interval.bytes')),
     maxMessageBytes: num(c.get('max.message.bytes')),
-    messageTimestampType: c.get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+    messageTimestampType:
+      c.get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
     producerIdExpirationMs: num(configString(broker, 'producer.id.expiration.ms')),
   };
 }

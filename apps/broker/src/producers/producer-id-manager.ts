@@ -29,7 +29,10 @@ export class ProducerIdManager {
 
   private async reserveBlock(): Promise<void> {
     const start = this.blockEnd;
-    await writeFileDurably(this.dir.producerIdsFile, JSON.stringify({ nextBlockStart: start + BLOCK_SIZE }));
+    await writeFileDurably(
+      this.dir.producerIdsFile,
+      JSON.stringify({ nextBlockStart: start + BLOCK_SIZE }),
+    );
     this.next = start;
     this.blockEnd = start + BLOCK_SIZE;
   }

@@ -42,6 +42,7 @@ export class Connection {
   private readonly pending: Pending[] = [];
   private closed = false;
   private paused = false;
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -140,7 +141,9 @@ export class Connection {
           this.enqueue(Promise.resolve(this.unsupportedApiVersions(correlationId)));
           return;
         }
-        this.broker.log.warn(`connection ${this.info.id}: unsupported version ${version} of API ${apiKey}; closing`);
+        this.broker.log.warn(
+          `connection ${this.info.id}: unsupported version ${version} of API ${apiKey}; closing`,
+        );
         this.close();
         return;
       }
@@ -151,10 +154,13 @@ export class Connection {
         apiVersion: version,
         correlationId,
         clientId: header.clientId,
+        signal: this.aborter.signal,
       };
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError) {
-        this.broker.log.warn(`connection ${this.info.id}: malformed request (${err.message}); closing`);
+        this.broker.log.warn(
+          `connection ${this.info.id}: malformed request (${err.message}); closing`,
+        );
       } else {
         this.broker.log.error(`connection ${this.info.id}: ${(err as Error).stack ?? String(err)}`);
       }
@@ -165,7 +171,9 @@ export class Connection {
     const run = async (): Promise<Buffer[] | null> => {
       const response = await h.handle(request, ctx);
       if (response === NO_RESPONSE) return null;
-      return encodeResponseFrame(apiKey, version, correlationId, (w) => h.writeResponse(w, response, version));
+      return encodeResponseFrame(apiKey, version, correlationId, (w) =>
+        h.writeResponse(w, response, version),
+      );
     };
     let started: Promise<Buffer[] | null>;
     try {
@@ -183,7 +191,9 @@ export class Connection {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys: supportedApiVersions(this.broker.handlers),
     });
-    return encodeResponseFrame(ApiKey.ApiVersions, 0, correlationId, (w: Writer) => writeApiVersionsResponse(w, body, 0));
+    return encodeResponseFrame(ApiKey.ApiVersions, 0, correlationId, (w: Writer) =>
+      writeApiVersionsResponse(w, body, 0),
+    );
   }
 
   private enqueue(result: Promise<Buffer[] | null>, apiKey = -1): void {
@@ -251,6 +261,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.aborter.abort();
     this.chunks = [];
     this.buffered = 0;
     this.socket.destroy();

@@ -23,8 +23,12 @@ export class KafkaServer {
   }
 
   private accept(socket: Socket): void {
-    const conn = new Connection(socket, this.nextId++, this.broker, this.options.maxRequestBytes, (c) =>
-      this.connections.delete(c),
+    const conn = new Connection(
+      socket,
+      this.nextId++,
+      this.broker,
+      this.options.maxRequestBytes,
+      (c) => this.connections.delete(c),
     );
     this.connections.add(conn);
     if (this.options.idleTimeoutMs > 0) {

@@ -17,7 +17,9 @@ export async function loadClusterId(dir: DataDir, nodeId: number): Promise<strin
   const existing = await readJsonIfExists<ClusterFile>(dir.clusterFile);
   if (existing) {
     if (existing.nodeId !== nodeId) {
-      throw new Error(`data dir ${dir.root} belongs to node ${existing.nodeId}, not node ${nodeId}`);
+      throw new Error(
+        `data dir ${dir.root} belongs to node ${existing.nodeId}, not node ${nodeId}`,
+      );
     }
     return existing.clusterId;
   }

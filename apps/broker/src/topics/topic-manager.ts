@@ -63,7 +63,11 @@ export class TopicManager {
       const logConfig = logConfigFor(config, configs);
       const partitions: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) {
-        partitions.push(await openPartitionLog(dir.partitionDir(t.name, p), logConfig, { logger: (m) => log.info(m) }));
+        partitions.push(
+          await openPartitionLog(dir.partitionDir(t.name, p), logConfig, {
+            logger: (m) => log.info(m),
+          }),
+        );
       }
       const topic: Topic = { name: t.name, id: t.id, partitions, configs };
       tm.byName.set(t.name, topic);
@@ -118,17 +122,28 @@ export class TopicManager {
   }
 
   /** Checks a create without doing it: name, partition count, configs, clashes. */
-  validateCreate(name: string, partitions: number, configs: ReadonlyMap<string, string | null>): AdminResult {
+  validateCreate(
+    name: string,
+    partitions: number,
+    configs: ReadonlyMap<string, string | null>,
+  ): AdminResult {
     const nameProblem = topicNameProblem(name);
     if (nameProblem) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
-    if (this.byName.has(name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    if (this.byName.has(name))
+      return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
     const clash = [...this.byName.keys()].find((n) => collisionKey(n) === collisionKey(name));
     if (clash)
-      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${clash}`);
+      return fail(
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        `Topic '${name}' collides with existing topic: ${clash}`,
+      );
     if (!Number.isInteger(partitions) || partitions < 1)
       return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
     if (partitions > MAX_PARTITIONS_PER_TOPIC)
-      return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`);
+      return fail(
+        ErrorCode.INVALID_PARTITIONS,
+        `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
+      );
     for (const [k, v] of configs) {
       const problem = topicConfigProblem(k, v);
       if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
@@ -136,7 +151,11 @@ export class TopicManager {
     return OK;
   }
 
-  create(name: string, partitions: number, configs: ReadonlyMap<string, string | null>): Promise<AdminResult> {
+  create(
+    name: string,
+    partitions: number,
+    configs: ReadonlyMap<string, string | null>,
+  ): Promise<AdminResult> {
     return this.mutate(async () => {
       const check = this.validateCreate(name, partitions, configs);
       if (check.errorCode !== ErrorCode.NONE) return check;
@@ -145,12 +164,19 @@ export class TopicManager {
       const logs: PartitionLog[] = [];
       try {
         for (let p = 0; p < partitions; p++) {
-          logs.push(await openPartitionLog(this.dir.partitionDir(name, p), logConfig, { logger: (m) => this.log.info(m) }));
+          logs.push(
+            await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
+              logger: (m) => this.log.info(m),
+            }),
+          );
         }
       } catch (err) {
         await Promise.allSettled(logs.map((l) => l.delete()));
         this.log.error(`creating topic ${name} failed: ${(err as Error).message}`);
-        return fail(ErrorCode.KAFKA_STORAGE_ERROR, `Could not create the partition logs of ${name}`);
+        return fail(
+          ErrorCode.KAFKA_STORAGE_ERROR,
+          `Could not create the partition logs of ${name}`,
+        );
       }
       const topic: Topic = { name, id: randomUUID(), partitions: logs, configs: overrides };
       this.byName.set(name, topic);
@@ -171,7 +197,11 @@ export class TopicManager {
   delete(name: string): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+      if (!topic)
+        return fail(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          'This server does not host this topic-partition.',
+        );
       if (this.config.props.get('delete.topic.enable') === 'false')
         return fail(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
       this.byName.delete(name);
@@ -193,18 +223,29 @@ export class TopicManager {
   createPartitions(name: string, total: number, validateOnly: boolean): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      if (!topic)
+        return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
       const current = topic.partitions.length;
       if (total < current)
-        return fail(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${total}.`);
+        return fail(
+          ErrorCode.INVALID_PARTITIONS,
+          `Topic currently has ${current} partitions, which is higher than the requested ${total}.`,
+        );
       if (total === current)
         return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
       if (total > MAX_PARTITIONS_PER_TOPIC)
-        return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`);
+        return fail(
+          ErrorCode.INVALID_PARTITIONS,
+          `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
+        );
       if (validateOnly) return OK;
       const logConfig = logConfigFor(this.config, topic.configs);
       for (let p = current; p < total; p++) {
-        topic.partitions.push(await openPartitionLog(this.dir.partitionDir(name, p), logConfig, { logger: (m) => this.log.info(m) }));
+        topic.partitions.push(
+          await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
+            logger: (m) => this.log.info(m),
+          }),
+        );
       }
       await this.persist();
       return OK;
@@ -212,10 +253,15 @@ export class TopicManager {
   }
 
   /** Replaces the topic's config overrides with `overrides` (already merged by the caller). */
-  setConfigs(name: string, overrides: ReadonlyMap<string, string>, validateOnly: boolean): Promise<AdminResult> {
+  setConfigs(
+    name: string,
+    overrides: ReadonlyMap<string, string>,
+    validateOnly: boolean,
+  ): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
-      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      if (!topic)
+        return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
       for (const [k, v] of overrides) {
         const problem = topicConfigProblem(k, v);
         if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);

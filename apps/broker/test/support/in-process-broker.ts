@@ -21,12 +21,19 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-export async function startTestBroker(props: Record<string, string> = {}, dataDir?: string, port = 0): Promise<TestBroker> {
+export async function startTestBroker(
+  props: Record<string, string> = {},
+  dataDir?: string,
+  port = 0,
+): Promise<TestBroker> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-broker-')));
   const args = ['--data-dir', dir, '--listen', `127.0.0.1:${port}`];
   const defaults: Record<string, string> = { 'group.initial.rebalance.delay.ms': '0' };
   for (const [k, v] of Object.entries({ ...defaults, ...props })) args.push('--set', `${k}=${v}`);
-  const broker = await Broker.start(parseArgs(args), createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'));
+  const broker = await Broker.start(
+    parseArgs(args),
+    createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'),
+  );
   const actualPort = broker.address.port;
   const handle: TestBroker = {
     broker,

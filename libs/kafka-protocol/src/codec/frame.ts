@@ -4,8 +4,16 @@
  * read them before it knows what the broker speaks.
  */
 import { API_SPECS, ApiKey } from '../generated/api-keys.js';
-import { readRequestHeader, writeRequestHeader, type RequestHeader } from '../generated/request-header.js';
-import { writeResponseHeader, makeResponseHeader, readResponseHeader } from '../generated/response-header.js';
+import {
+  readRequestHeader,
+  writeRequestHeader,
+  type RequestHeader,
+} from '../generated/request-header.js';
+import {
+  writeResponseHeader,
+  makeResponseHeader,
+  readResponseHeader,
+} from '../generated/response-header.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
@@ -53,7 +61,11 @@ export function encodeResponseFrame(
 ): Buffer[] {
   const w = new Writer();
   w.int32(0); // size, patched below
-  writeResponseHeader(w, makeResponseHeader({ correlationId }), responseHeaderVersion(apiKey, version));
+  writeResponseHeader(
+    w,
+    makeResponseHeader({ correlationId }),
+    responseHeaderVersion(apiKey, version),
+  );
   writeBody(w);
   const chunks = w.toBuffers();
   chunks[0].writeInt32BE(w.length - 4, 0);
@@ -84,7 +96,11 @@ export function encodeRequestFrame(
 }
 
 /** Reads a response frame body (without size prefix): returns the correlation id and a body reader. */
-export function decodeResponseHeader(apiKey: number, version: number, frame: Buffer): { correlationId: number; body: Reader } {
+export function decodeResponseHeader(
+  apiKey: number,
+  version: number,
+  frame: Buffer,
+): { correlationId: number; body: Reader } {
   const r = new Reader(frame);
   const h = readResponseHeader(r, responseHeaderVersion(apiKey, version));
   return { correlationId: h.correlationId, body: r };

@@ -22,7 +22,9 @@ describe('Reader', () => {
   });
 
   it('rejects varints longer than 32 bits', () => {
-    expect(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f])).uvarint()).toThrow(DecodeError);
+    expect(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f])).uvarint()).toThrow(
+      DecodeError,
+    );
     expect(new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f])).uvarint()).toBe(0xffffffff);
   });
 

@@ -138,7 +138,8 @@ export class Reader {
       if (len === -1 && nullable) return -1;
       throw new DecodeError(`invalid array length ${len}`);
     }
-    if (len > this.remaining) throw new DecodeError(`array of ${len} cannot fit in ${this.remaining} bytes`);
+    if (len > this.remaining)
+      throw new DecodeError(`array of ${len} cannot fit in ${this.remaining} bytes`);
     return len;
   }
 
@@ -160,14 +161,16 @@ export class Reader {
     let lastTag = -1;
     for (let i = 0; i < count; i++) {
       const tag = this.uvarint();
-      if (tag <= lastTag) throw new DecodeError(`tagged fields out of order (${tag} after ${lastTag})`);
+      if (tag <= lastTag)
+        throw new DecodeError(`tagged fields out of order (${tag} after ${lastTag})`);
       lastTag = tag;
       const size = this.uvarint();
       this.need(size);
       const end = this.pos + size;
       const sub = new Reader(this.buf.subarray(0, end), this.pos);
       if (known(tag, sub)) {
-        if (sub.pos !== end) throw new DecodeError(`tagged field ${tag} has ${end - sub.pos} stray bytes`);
+        if (sub.pos !== end)
+          throw new DecodeError(`tagged field ${tag} has ${end - sub.pos} stray bytes`);
       } else {
         (unknown ??= []).push({ tag, data: this.buf.subarray(this.pos, end) });
       }

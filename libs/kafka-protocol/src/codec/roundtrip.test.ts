@@ -5,71 +5,23 @@
 import { describe, expect, it } from 'vitest';
 import { CODECS } from '../generated/registry.js';
 import { API_SPECS } from '../generated/api-keys.js';
-import { SCHEMA, type FieldSchema, type VersionSpan } from '../generated/schema.js';
+import { SCHEMA } from '../generated/schema.js';
+import { inSpan, randomMessage, seededRng } from '../testing/random-message.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
-let seed = 12345;
-function rand(n: number): number {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed % n;
-}
-
-const inSpan = (s: VersionSpan | null, v: number): boolean => s !== null && v >= s[0] && v <= s[1];
-
-function randomScalar(type: string): unknown {
-  switch (type) {
-    case 'int8':
-      return rand(256) - 128;
-    case 'int16':
-      return rand(65536) - 32768;
-    case 'uint16':
-      return rand(65536);
-    case 'int32':
-      return rand(0x7fffffff) - 0x3fffffff;
-    case 'uint32':
-      return rand(0x7fffffff) * 2;
-    case 'int64':
-      return (rand(0x1fffff) - 0xfffff) * 0x1_0000_0000 + rand(0x7fffffff);
-    case 'float64':
-      return rand(100000) / 7;
-    case 'bool':
-      return rand(2) === 1;
-    case 'string':
-      return ['', 'a', 'topic-1', 'ünïcødé', 'x'.repeat(rand(300))][rand(5)];
-    case 'bytes':
-    case 'records':
-      return Buffer.from(Array.from({ length: rand(40) }, () => rand(256)));
-    case 'uuid': {
-      const hex = Array.from({ length: 32 }, () => '0123456789abcdef'[rand(16)]).join('');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    }
-    default:
-      throw new Error(`unknown type ${type}`);
-  }
-}
-
-function randomField(f: FieldSchema, version: number, depth: number): unknown {
-  if (inSpan(f.nullable, version) && rand(5) === 0) return null;
-  if (f.type.startsWith('[]')) {
-    const n = depth > 3 ? 0 : rand(3);
-    const el = f.type.slice(2);
-    return Array.from({ length: n }, () => (el === 'struct' ? randomStruct(f.struct!, version, depth + 1) : randomScalar(el)));
-  }
-  if (f.type === 'struct') return randomStruct(f.struct!, version, depth + 1);
-  return randomScalar(f.type);
-}
-
-function randomStruct(name: string, version: number, depth: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of SCHEMA[name].fields) {
-    if (inSpan(f.versions, version)) out[f.name] = randomField(f, version, depth);
-  }
-  return out;
-}
+const rand = seededRng(12345);
+const randomStruct = (name: string, version: number, _depth: number) =>
+  randomMessage(name, version, rand);
 
 /** Checks that every field present in `version` survived the round trip. */
-function expectSame(name: string, version: number, want: Record<string, unknown>, got: Record<string, unknown>, path: string): void {
+function expectSame(
+  name: string,
+  version: number,
+  want: Record<string, unknown>,
+  got: Record<string, unknown>,
+  path: string,
+): void {
   for (const f of SCHEMA[name].fields) {
     if (!inSpan(f.versions, version)) continue;
     const w = want[f.name];
@@ -103,7 +55,8 @@ describe('generated codecs round-trip', () => {
           for (let trial = 0; trial < 4; trial++) {
             const value = randomStruct(name, version, 0);
             const flexible = inSpan(SCHEMA[name].flexible, version);
-            if (flexible && trial === 3) value.unknownTaggedFields = [{ tag: 9000 + trial, data: Buffer.from([1, 2, 3]) }];
+            if (flexible && trial === 3)
+              value.unknownTaggedFields = [{ tag: 9000 + trial, data: Buffer.from([1, 2, 3]) }];
             const w1 = new Writer(16);
             codec.write(w1, value as never, version);
             const bytes = w1.toBuffer();

@@ -177,7 +177,10 @@ export class Writer {
    * Writes a tagged-field section: `known` lists (tag, encoder) pairs for fields whose value
    * differs from the default; unknown fields kept from decoding are merged in tag order.
    */
-  taggedFields(known: Array<[number, (w: Writer) => void]>, unknown: readonly TaggedField[] | undefined): void {
+  taggedFields(
+    known: Array<[number, (w: Writer) => void]>,
+    unknown: readonly TaggedField[] | undefined,
+  ): void {
     const all: Array<[number, Buffer]> = known.map(([tag, enc]) => {
       const sub = new Writer(64);
       enc(sub);

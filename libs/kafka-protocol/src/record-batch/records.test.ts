@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CompressionCodec, batchCrcValid, readBatchHeader, setBaseOffset, setLogAppendTime } from './batch-header.js';
+import {
+  CompressionCodec,
+  batchCrcValid,
+  readBatchHeader,
+  setBaseOffset,
+  setLogAppendTime,
+} from './batch-header.js';
 import { initCompression } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { buildBatch, decodeRecords } from './records.js';
@@ -15,14 +21,31 @@ describe('crc32c', () => {
 
 describe('record batches', () => {
   const records = [
-    { key: Buffer.from('k1'), value: Buffer.from('v1'), headers: [{ key: 'h', value: Buffer.from('x') }] },
+    {
+      key: Buffer.from('k1'),
+      value: Buffer.from('v1'),
+      headers: [{ key: 'h', value: Buffer.from('x') }],
+    },
     { key: null, value: null },
     { key: Buffer.from('k3'), value: Buffer.alloc(5000, 7), timestampDelta: 12 },
   ];
 
-  for (const codec of [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Snappy, CompressionCodec.Lz4, CompressionCodec.Zstd]) {
+  for (const codec of [
+    CompressionCodec.None,
+    CompressionCodec.Gzip,
+    CompressionCodec.Snappy,
+    CompressionCodec.Lz4,
+    CompressionCodec.Zstd,
+  ]) {
     it(`builds and decodes codec ${codec}`, () => {
-      const batch = buildBatch({ records, codec, baseTimestamp: 1000, producerId: 7, producerEpoch: 1, baseSequence: 0 });
+      const batch = buildBatch({
+        records,
+        codec,
+        baseTimestamp: 1000,
+        producerId: 7,
+        producerEpoch: 1,
+        baseSequence: 0,
+      });
       expect(batchCrcValid(batch)).toBe(true);
       const h = readBatchHeader(batch);
       expect(h.recordCount).toBe(3);
@@ -34,7 +57,10 @@ describe('record batches', () => {
       expect(back[0].headers).toEqual([{ key: 'h', value: Buffer.from('x') }]);
       expect(back[1].value).toBeNull();
       expect(back[2].value?.equals(Buffer.alloc(5000, 7))).toBe(true);
-      expect(validateRecords(batch, 1 << 20)).toEqual({ ok: true, batches: [{ start: 0, size: batch.length }] });
+      expect(validateRecords(batch, 1 << 20)).toEqual({
+        ok: true,
+        batches: [{ start: 0, size: batch.length }],
+      });
     });
   }
 
@@ -50,8 +76,14 @@ describe('record batches', () => {
 
   it('reports each kind of bad batch', () => {
     const batch = buildBatch({ records });
-    expect(validateRecords(batch.subarray(0, 40), 1 << 20)).toMatchObject({ ok: false, problem: 'truncated' });
-    expect(validateRecords(batch.subarray(0, batch.length - 1), 1 << 20)).toMatchObject({ ok: false, problem: 'truncated' });
+    expect(validateRecords(batch.subarray(0, 40), 1 << 20)).toMatchObject({
+      ok: false,
+      problem: 'truncated',
+    });
+    expect(validateRecords(batch.subarray(0, batch.length - 1), 1 << 20)).toMatchObject({
+      ok: false,
+      problem: 'truncated',
+    });
     const flipped = Buffer.from(batch);
     flipped[flipped.length - 1] ^= 0xff;
     expect(validateRecords(flipped, 1 << 20)).toMatchObject({ ok: false, problem: 'crc-mismatch' });
@@ -61,7 +93,10 @@ describe('record batches', () => {
     expect(validateRecords(batch, 100)).toMatchObject({ ok: false, problem: 'too-large' });
     expect(validateRecords(Buffer.alloc(0), 100)).toMatchObject({ ok: false, problem: 'empty' });
     const control = buildBatch({ records, control: true });
-    expect(validateRecords(control, 1 << 20)).toMatchObject({ ok: false, problem: 'control-batch' });
+    expect(validateRecords(control, 1 << 20)).toMatchObject({
+      ok: false,
+      problem: 'control-batch',
+    });
     const two = Buffer.concat([batch, buildBatch({ records })]);
     expect(validateRecords(two, 1 << 20)).toMatchObject({ ok: true });
   });

@@ -124,7 +124,10 @@ export function buildBatch(input: BatchInput): Buffer {
     input.records.reduce((m, r, i) => Math.max(m, r.offsetDelta ?? i), input.records.length - 1);
   const maxTimestamp =
     input.maxTimestamp ??
-    input.records.reduce((m, r) => Math.max(m, baseTimestamp + (r.timestampDelta ?? 0)), baseTimestamp);
+    input.records.reduce(
+      (m, r) => Math.max(m, baseTimestamp + (r.timestampDelta ?? 0)),
+      baseTimestamp,
+    );
   let attributes = codec;
   if (input.logAppendTime) attributes |= Attributes.timestampTypeLogAppend;
   if (input.transactional) attributes |= Attributes.transactional;

@@ -27,15 +27,15 @@ export interface BatchSpan {
 }
 
 export type ValidationResult =
-  | { ok: true; batches: BatchSpan[] }
-  | { ok: false; problem: BatchProblem; batchIndex: number };
+  { ok: true; batches: BatchSpan[] } | { ok: false; problem: BatchProblem; batchIndex: number };
 
 export function validateRecords(records: Buffer, maxBatchBytes: number): ValidationResult {
   const batches: BatchSpan[] = [];
   let pos = 0;
   while (pos < records.length) {
     const index = batches.length;
-    if (records.length - pos < BATCH_HEADER_SIZE) return { ok: false, problem: 'truncated', batchIndex: index };
+    if (records.length - pos < BATCH_HEADER_SIZE)
+      return { ok: false, problem: 'truncated', batchIndex: index };
     const size = records.readInt32BE(pos + Offsets.batchLength) + BATCH_LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || pos + size > records.length)
       return { ok: false, problem: 'truncated', batchIndex: index };
@@ -46,7 +46,8 @@ export function validateRecords(records: Buffer, maxBatchBytes: number): Validat
       return { ok: false, problem: 'crc-mismatch', batchIndex: index };
     const count = batch.readInt32BE(Offsets.recordCount);
     const lastDelta = batch.readInt32BE(Offsets.lastOffsetDelta);
-    if (count <= 0 || lastDelta !== count - 1) return { ok: false, problem: 'bad-count', batchIndex: index };
+    if (count <= 0 || lastDelta !== count - 1)
+      return { ok: false, problem: 'bad-count', batchIndex: index };
     if ((batch.readInt16BE(Offsets.attributes) & Attributes.control) !== 0)
       return { ok: false, problem: 'control-batch', batchIndex: index };
     if (size > maxBatchBytes) return { ok: false, problem: 'too-large', batchIndex: index };

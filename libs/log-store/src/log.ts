@@ -1,0 +1,496 @@
+/**
+ * PartitionLog implementation: the segment list, append/flush/read, roll, retention,
+ * compaction and close.
+ *
+ * Concurrency model (one event loop; every mutation below is synchronous code between awaits):
+ * - append() runs to completion synchronously: it validates, checks producer state, rolls the
+ *   active segment when needed, rewrites base offsets (and LogAppendTime), advances
+ *   logEndOffset, updates the active segment's in-memory indexes and the producer state, and
+ *   enqueues the bytes. Offsets are therefore assigned in call order and never interleave.
+ * - WriteQueue is the only writer of segment data. It writes groups strictly in assignment
+ *   order (one writev per group), then sets segment.writtenSize and highWatermark. A failed
+ *   write fails the log (every later append/flush reports KAFKA_STORAGE_ERROR; reopen recovers).
+ * - GroupCommit owns flushedOffset. One sync round at a time fsyncs every segment in
+ *   `unsynced` (rolled-but-not-finalized ones and the active one), oldest first, then releases
+ *   the flush() callers it covers. A failed fsync fails the log: page-cache state is unknown.
+ * - roll() is synchronous (called from append() or maintenance): it pushes a new active segment
+ *   and chains finalize(old) on `background`: wait for its writes, fsync, write its index
+ *   files, write the producer snapshot and advance the recovery point — strictly in roll order.
+ * - Maintenance (runMaintenance, deleteRecordsBefore) runs one at a time on `exclusive`. It only
+ *   removes or replaces closed, finalized segments: it splices the list synchronously (bumping
+ *   `generation`), then closes handles (deferred while a read holds them) and deletes files.
+ * - Reads never block writers: they look segments up by offset, read below writtenSize, hold
+ *   a segment's handle while using it, and retry once if the list changed under them.
+ */
+import {
+  ErrorCode,
+  Offsets,
+  readInt64,
+  setBaseOffset,
+  setLogAppendTime,
+} from '@tributary/kafka-protocol';
+import type { FileOps } from './fs/file-ops.js';
+import type {
+  AppendInput,
+  AppendResult,
+  LogConfig,
+  OffsetAndTimestamp,
+  PartitionLog,
+  ReadOptions,
+  ReadResult,
+} from './partition-log.js';
+import { deleteSegmentFiles, Segment, type HandleCache } from './segment.js';
+import { WriteQueue, type WriteGroup } from './write-queue.js';
+import { GroupCommit } from './group-commit.js';
+import { lastSequence, ProducerStateManager, type ProducerAppend } from './producer-state.js';
+import { writeSnapshot } from './producer-snapshots.js';
+import { writeCheckpoint, writeCleanShutdownMarker } from './checkpoints.js';
+import { indexesOf, type IndexCache } from './index-cache.js';
+import {
+  findMaxTimestampOffset,
+  findOffsetForTimestamp,
+  readRange,
+  type ReaderContext,
+} from './reader.js';
+import { compactLog } from './cleaners/run-compaction.js';
+import { selectSegmentsToDelete } from './cleaners/delete.js';
+
+const INT32_MAX = 0x7fff_ffff;
+const BATCH_MIN = 61;
+
+export interface LogDeps {
+  fs: FileOps;
+  now: () => number;
+  logger: (msg: string) => void;
+  indexes: IndexCache;
+  handles: HandleCache;
+  /** Offset-map size limit of one compaction pass. */
+  compactionMaxKeys: number;
+}
+
+export interface LogState {
+  segments: Segment[];
+  logStartOffset: number;
+  cleanerOffset: number;
+  producers: ProducerStateManager;
+}
+
+type Failure = Extract<AppendResult, { ok: false }>;
+
+function failure(errorCode: number, message: string): Failure {
+  return { ok: false, errorCode, message };
+}
+
+export class Log implements PartitionLog {
+  config: LogConfig;
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  /** Bumped whenever segments are removed or replaced (reads retry once on a change). */
+  generation = 0;
+  readonly segments: Segment[];
+  readonly producers: ProducerStateManager;
+  cleanerOffset: number;
+
+  private readonly writes: WriteQueue;
+  private readonly commit: GroupCommit;
+  /** Segments that may hold written-but-unsynced bytes, oldest first. */
+  private readonly unsynced: Segment[];
+  private background: Promise<void> = Promise.resolve();
+  /** Settles when the latest append is written. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private failed: Error | null = null;
+  private closed = false;
+  private readonly reader: ReaderContext;
+
+  constructor(
+    readonly dir: string,
+    config: LogConfig,
+    readonly deps: LogDeps,
+    state: LogState,
+  ) {
+    this.config = config;
+    this.segments = state.segments;
+    this.producers = state.producers;
+    this.logStartOffset = state.logStartOffset;
+    this.cleanerOffset = state.cleanerOffset;
+    const active = this.active;
+    this.logEndOffset = this.highWatermark = active.nextOffset;
+    this.unsynced = [active];
+    this.writes = new WriteQueue(
+      (group) => this.onWritten(group),
+      (err) => this.fail(err),
+    );
+    this.commit = new GroupCommit(
+      {
+        writtenOffset: () => this.highWatermark,
+        syncAll: () => this.syncAll(),
+        onError: (err) => this.fail(err),
+      },
+      this.logEndOffset,
+    );
+    this.reader = {
+      segments: () => this.segments,
+      indexes: (seg) => indexesOf(seg, deps.indexes, deps.fs, deps.logger),
+      scanChunk: Math.max(16 * 1024, 2 * config.indexIntervalBytes),
+    };
+  }
+
+  get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get sizeBytes(): number {
+    let total = 0;
+    for (const s of this.segments) {
+      total += s.size + s.indexFileBytes;
+      if (s.offsetIndex && s.indexFileBytes === 0) total += s.offsetIndex.byteSize;
+      if (s.timeIndex && s.indexFileBytes === 0) total += s.timeIndex.byteSize;
+    }
+    return total;
+  }
+
+  /** fsync rounds run so far (tests and metrics). */
+  get syncRounds(): number {
+    return this.commit.rounds;
+  }
+
+  append(input: AppendInput): AppendResult {
+    if (this.closed) return failure(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.dir} is closed`);
+    if (this.failed) {
+      return failure(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `log ${this.dir} failed: ${this.failed.message}`,
+      );
+    }
+    const { records, batches, now } = input;
+    if (batches.length === 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'no record batches');
+
+    // Pass 1: validate everything before changing anything.
+    let txn: ProducerAppend | null = null;
+    let next = this.logEndOffset;
+    for (const b of batches) {
+      if (b.size > this.config.maxMessageBytes) {
+        return failure(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `batch of ${b.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`,
+        );
+      }
+      if (b.size < BATCH_MIN || b.start + b.size > records.length) {
+        return failure(ErrorCode.CORRUPT_MESSAGE, 'batch span outside the records');
+      }
+      const delta = records.readInt32BE(b.start + Offsets.lastOffsetDelta);
+      if (delta < 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'negative last offset delta');
+      const producerId = readInt64(records, b.start + Offsets.producerId);
+      if (producerId >= 0) {
+        txn ??= this.producers.begin();
+        const epoch = records.readInt16BE(b.start + Offsets.producerEpoch);
+        const firstSeq = records.readInt32BE(b.start + Offsets.baseSequence);
+        const lastSeq = lastSequence(firstSeq, delta);
+        const check = txn.check(producerId, epoch, firstSeq, lastSeq);
+        if (check.kind === 'error') return failure(check.errorCode, check.message);
+        if (check.kind === 'duplicate') {
+          return {
+            ok: true,
+            baseOffset: check.firstOffset,
+            lastOffset: check.lastOffset,
+            logAppendTime: -1,
+            logStartOffset: this.logStartOffset,
+            duplicate: true,
+            written: this.writesUpTo(check.lastOffset + 1),
+          };
+        }
+        txn.add(
+          producerId,
+          epoch,
+          { firstSeq, lastSeq, firstOffset: next, lastOffset: next + delta },
+          now,
+        );
+      }
+      next += delta + 1;
+    }
+
+    // Pass 2: assign offsets, roll as needed, enqueue.
+    const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
+    const baseOffset = this.logEndOffset;
+    const promises: Array<Promise<void>> = [];
+    for (const b of batches) {
+      const batch = records.subarray(b.start, b.start + b.size);
+      const delta = batch.readInt32BE(Offsets.lastOffsetDelta);
+      const base = this.logEndOffset;
+      const last = base + delta;
+      this.maybeRoll(b.size, last, now);
+      const seg = this.active;
+      setBaseOffset(batch, base);
+      if (logAppendTime) setLogAppendTime(batch, now);
+      const position = seg.size;
+      if (seg.rollBaseTimestamp < 0) seg.rollBaseTimestamp = now;
+      seg.trackBatch(
+        base,
+        last,
+        readInt64(batch, Offsets.maxTimestamp),
+        position,
+        b.size,
+        this.config.indexIntervalBytes,
+      );
+      this.logEndOffset = last + 1;
+      const producerId = readInt64(batch, Offsets.producerId);
+      if (producerId >= 0) {
+        const firstSeq = batch.readInt32BE(Offsets.baseSequence);
+        this.producers.record(
+          producerId,
+          batch.readInt16BE(Offsets.producerEpoch),
+          { firstSeq, lastSeq: lastSequence(firstSeq, delta), firstOffset: base, lastOffset: last },
+          now,
+        );
+      }
+      const p = this.writes.enqueue(seg, batch, position, last + 1);
+      if (promises[promises.length - 1] !== p) promises.push(p);
+    }
+    const written =
+      promises.length === 1 ? promises[0] : Promise.all(promises).then(() => undefined);
+    written.catch(() => {});
+    this.lastWrite = written;
+    return {
+      ok: true,
+      baseOffset,
+      lastOffset: this.logEndOffset - 1,
+      logAppendTime: logAppendTime ? now : -1,
+      logStartOffset: this.logStartOffset,
+      duplicate: false,
+      written,
+    };
+  }
+
+  /** Settles once every batch below `offset` is written (for duplicates of in-flight appends). */
+  private writesUpTo(offset: number): Promise<void> {
+    return offset <= this.highWatermark ? Promise.resolve() : this.lastWrite;
+  }
+
+  private maybeRoll(size: number, lastOffset: number, now: number): void {
+    const seg = this.active;
+    if (seg.isEmpty) return;
+    if (
+      seg.size + size > this.config.segmentBytes ||
+      lastOffset - seg.baseOffset > INT32_MAX ||
+      (seg.rollBaseTimestamp >= 0 && now - seg.rollBaseTimestamp > this.config.segmentMs)
+    ) {
+      this.roll();
+    }
+  }
+
+  /** Starts a new active segment at logEndOffset; the old one is finalized in the background. */
+  roll(): void {
+    const old = this.active;
+    old.sealTimeIndex();
+    const snapshot = this.producers.encodeSnapshot();
+    const seg = Segment.create(this.deps.fs, this.dir, this.logEndOffset, this.deps.handles);
+    this.segments.push(seg);
+    this.unsynced.push(seg);
+    this.background = this.background
+      .then(() => this.finalize(old, seg.baseOffset, snapshot))
+      .catch((err: unknown) => this.fail(err));
+  }
+
+  private async finalize(old: Segment, newBase: number, snapshot: Buffer): Promise<void> {
+    if (this.failed) return;
+    await old.lastWrite;
+    await old.sync();
+    await old.writeIndexFiles();
+    old.offsetIndex = null;
+    old.timeIndex = null;
+    this.unsynced.splice(this.unsynced.indexOf(old), 1);
+    old.makeEvictable();
+    await writeSnapshot(this.deps.fs, this.dir, newBase, snapshot);
+    await writeCheckpoint(this.deps.fs, this.dir, 'recovery-point', newBase);
+  }
+
+  private onWritten(group: WriteGroup): void {
+    this.highWatermark = group.endOffset;
+    this.commit.kick();
+  }
+
+  private async syncAll(): Promise<void> {
+    for (const seg of this.unsynced.slice()) await seg.sync();
+  }
+
+  /** Takes the log offline after a storage error (reopen to recover). */
+  fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = err instanceof Error ? err : new Error(String(err));
+    this.deps.logger(`${this.dir}: storage failure, log is offline: ${this.failed.message}`);
+    this.commit.fail(this.failed);
+  }
+
+  flush(offset: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    return this.commit.flush(Math.min(offset, this.logEndOffset));
+  }
+
+  async read(offset: number, maxBytes: number, options: ReadOptions): Promise<ReadResult> {
+    const out = (errorCode: number): ReadResult => ({
+      ok: false,
+      errorCode,
+      highWatermark: this.highWatermark,
+      logStartOffset: this.logStartOffset,
+    });
+    if (this.closed) return out(ErrorCode.KAFKA_STORAGE_ERROR);
+    for (let attempt = 0; ; attempt++) {
+      if (offset < this.logStartOffset || offset > this.highWatermark) {
+        return out(ErrorCode.OFFSET_OUT_OF_RANGE);
+      }
+      const hw = this.highWatermark;
+      const generation = this.generation;
+      try {
+        const records =
+          offset === hw ? [] : await readRange(this.reader, offset, maxBytes, options.minOneBatch);
+        return {
+          ok: true,
+          records,
+          highWatermark: this.highWatermark,
+          logStartOffset: this.logStartOffset,
+          lastStableOffset: this.highWatermark,
+        };
+      } catch (err) {
+        if (generation !== this.generation && attempt === 0) continue;
+        this.deps.logger(`${this.dir}: read at ${offset} failed: ${(err as Error).message}`);
+        return out(ErrorCode.KAFKA_STORAGE_ERROR);
+      }
+    }
+  }
+
+  offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
+    return findOffsetForTimestamp(this.reader, timestamp, this.logStartOffset);
+  }
+
+  maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
+    return findMaxTimestampOffset(this.reader, this.logStartOffset);
+  }
+
+  setConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  /** Runs `fn` after every earlier maintenance task (one at a time). */
+  private exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(fn);
+    this.exclusive = run.catch(() => {});
+    return run;
+  }
+
+  deleteRecordsBefore(offset: number): Promise<number> {
+    return this.exclusively(async () => {
+      const target = offset < 0 ? this.highWatermark : Math.min(offset, this.highWatermark);
+      if (target > this.logStartOffset) {
+        this.logStartOffset = target;
+        await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', target);
+      }
+      await this.applyRetention(this.deps.now(), false);
+      return this.logStartOffset;
+    });
+  }
+
+  runMaintenance(now: number): Promise<void> {
+    return this.exclusively(async () => {
+      if (this.closed || this.failed) return;
+      this.producers.expire(now, this.config.producerIdExpirationMs);
+      const policy = this.config.cleanupPolicy;
+      await this.applyRetention(now, policy.includes('delete'));
+      if (policy.includes('compact')) await compactLog(this, now);
+    });
+  }
+
+  private async applyRetention(now: number, applyRetention: boolean): Promise<void> {
+    const { retentionMs, retentionBytes } = this.config;
+    const decision = selectSegmentsToDelete(
+      this.segments,
+      { retentionMs, retentionBytes, applyRetention },
+      now,
+      this.logStartOffset,
+    );
+    if (decision.deleteCount === 0) return;
+    if (decision.rollActive) this.roll();
+    await this.background;
+    if (this.failed) throw this.failed;
+    const victims = this.segments.slice(0, decision.deleteCount);
+    const newStart = Math.max(this.logStartOffset, this.segments[decision.deleteCount].baseOffset);
+    if (newStart > this.logStartOffset) {
+      this.logStartOffset = newStart;
+      await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', newStart);
+    }
+    this.deps.logger(
+      `${this.dir}: deleting ${victims.length} segment(s) below offset ${this.logStartOffset}`,
+    );
+    await this.replaceSegments(victims, null);
+    this.producers.truncateHead(this.logStartOffset);
+  }
+
+  /**
+   * Swaps `old` (consecutive closed segments) for `replacement` in the list, then releases the
+   * old segments and, when `replacement` is null, deletes their files.
+   */
+  async replaceSegments(old: readonly Segment[], replacement: Segment | null): Promise<void> {
+    const at = this.segments.indexOf(old[0]);
+    this.segments.splice(at, old.length, ...(replacement ? [replacement] : []));
+    this.generation++;
+    for (const seg of old) {
+      seg.removed = true;
+      this.deps.indexes.delete(seg);
+      seg.close();
+      if (!replacement) await deleteSegmentFiles(this.deps.fs, this.dir, seg.baseOffset);
+    }
+    if (!replacement) await this.deps.fs.syncDir(this.dir);
+  }
+
+  get isOffline(): boolean {
+    return this.closed || this.failed !== null;
+  }
+
+  indexesOf(seg: Segment): ReturnType<ReaderContext['indexes']> {
+    return this.reader.indexes(seg);
+  }
+
+  /** Closed segments whose finalization is done (compaction input). */
+  async closedSegments(): Promise<Segment[]> {
+    await this.background;
+    return this.segments.slice(0, -1).filter((s) => !this.unsynced.includes(s));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exclusive;
+    await this.writes.whenIdle();
+    if (!this.failed) {
+      try {
+        await this.commit.flush(this.logEndOffset);
+        await this.background;
+        if (this.failed) throw this.failed;
+        const active = this.active;
+        active.sealTimeIndex();
+        await active.writeIndexFiles();
+        await writeSnapshot(
+          this.deps.fs,
+          this.dir,
+          this.logEndOffset,
+          this.producers.encodeSnapshot(),
+        );
+        await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', this.logStartOffset);
+        await writeCheckpoint(this.deps.fs, this.dir, 'recovery-point', this.logEndOffset);
+        await writeCleanShutdownMarker(this.deps.fs, this.dir);
+      } catch (err) {
+        this.deps.logger(`${this.dir}: unclean close: ${(err as Error).message}`);
+      }
+    }
+    for (const seg of this.segments) {
+      this.deps.indexes.delete(seg);
+      seg.close();
+    }
+  }
+
+  async delete(): Promise<void> {
+    await this.close();
+    await this.deps.fs.removeDir(this.dir);
+  }
+}
