@@ -13,6 +13,7 @@
  * static membership (group_instance_id); v7+ protocol_type in the response and a null
  * protocol name on errors; v8 reason (logged by Kafka, ignored here); v9 skip_assignment for
  * a static leader that rejoins a stable group.
+ * A new member whose connection closes while its JoinGroup is parked is dropped at once.
  */
 import {
   ApiKey,
@@ -29,20 +30,23 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   readRequest: readJoinGroupRequest,
   writeResponse: writeJoinGroupResponse,
-  async handle(req, { broker, apiVersion, clientId, connection }) {
-    const result = await broker.groups.join({
-      groupId: req.groupId,
-      memberId: req.memberId,
-      groupInstanceId: apiVersion >= 5 ? req.groupInstanceId : null,
-      sessionTimeoutMs: req.sessionTimeoutMs,
-      rebalanceTimeoutMs: apiVersion >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
-      protocolType: req.protocolType,
-      protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
-      clientId: clientId ?? '',
-      clientHost: `/${connection.remoteAddress}`,
-      requireKnownMemberId: apiVersion >= 4,
-      supportSkippingAssignment: apiVersion >= 9,
-    });
+  async handle(req, { broker, apiVersion, clientId, connection, signal }) {
+    const result = await broker.groups.join(
+      {
+        groupId: req.groupId,
+        memberId: req.memberId,
+        groupInstanceId: apiVersion >= 5 ? req.groupInstanceId : null,
+        sessionTimeoutMs: req.sessionTimeoutMs,
+        rebalanceTimeoutMs: apiVersion >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+        protocolType: req.protocolType,
+        protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+        clientId: clientId ?? '',
+        clientHost: `/${connection.remoteAddress}`,
+        requireKnownMemberId: apiVersion >= 4,
+        supportSkippingAssignment: apiVersion >= 9,
+      },
+      signal,
+    );
     return makeJoinGroupResponse({
       errorCode: result.errorCode,
       generationId: result.generationId,

@@ -188,8 +188,8 @@ export class GroupCoordinator {
 
   // ---- Membership ------------------------------------------------------------------------
 
-  join(req: JoinRequest): Promise<JoinResult> {
-    return this.membership.join(req);
+  join(req: JoinRequest, abandoned?: AbortSignal): Promise<JoinResult> {
+    return this.membership.join(req, abandoned);
   }
 
   sync(req: SyncRequest): Promise<SyncResult> {

@@ -293,6 +293,29 @@ describe('classic group membership', () => {
     expect(heartbeat(f1)).toBe(ErrorCode.NOT_COORDINATOR);
   });
 
+  it('drops a new member whose connection closes while its JoinGroup is parked', async () => {
+    const [leader, f1, f2] = await stableGroupOfThree();
+    const first = await h.coordinator.join(joinRequest());
+    const gone = new AbortController();
+    const parked = track(
+      h.coordinator.join(joinRequest({ memberId: first.memberId }), gone.signal),
+    );
+    await flush();
+    expect(h.coordinator.group('g')?.state).toBe('PreparingRebalance');
+    const stays = new AbortController();
+    const leaderJoin = track(h.coordinator.join(joinRequest({ memberId: leader }), stays.signal));
+    gone.abort();
+    stays.abort(); // an existing member is not dropped on disconnect (it may retry), as in Kafka
+    expect(h.coordinator.group('g')?.has(first.memberId)).toBe(false);
+    expect(h.coordinator.group('g')?.has(leader)).toBe(true);
+    const others = [rejoin(f1), rejoin(f2)];
+    await flush();
+    expect(parked.value.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(leaderJoin.value).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 2 });
+    expect(leaderJoin.value.members).toHaveLength(3);
+    expect(others.every((j) => j.value.generationId === 2)).toBe(true);
+  });
+
   it('answers a JoinGroup replaced by a newer one from the same member', async () => {
     const [leader] = await stableGroupOfThree();
     const first = rejoin(leader);

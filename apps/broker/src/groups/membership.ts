@@ -100,8 +100,37 @@ export class Membership {
 
   // ---- JoinGroup -------------------------------------------------------------------------
 
-  join(req: JoinRequest): Promise<JoinResult> {
-    return new Promise((resolve) => this.handleJoin(req, resolve));
+  /**
+   * `abandoned` fires when the client's connection closes. A new member parked in JoinGroup
+   * is then removed at once: otherwise it would be handed partitions it never syncs, holding
+   * them until the pending-sync timeout (Kafka cannot see the disconnect and relies on its
+   * new-member join timeout; that timeout still applies to everything else).
+   */
+  join(req: JoinRequest, abandoned?: AbortSignal): Promise<JoinResult> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => this.abandonJoin(req.groupId, respond);
+      const respond = (r: JoinResult): void => {
+        abandoned?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      if (abandoned && !abandoned.aborted)
+        abandoned.addEventListener('abort', onAbort, { once: true });
+      this.handleJoin(req, respond);
+    });
+  }
+
+  private abandonJoin(groupId: string, respond: (r: JoinResult) => void): void {
+    const group = this.host.liveGroup(groupId);
+    if (!group) return;
+    for (const member of group.members.values()) {
+      if (member.awaitingJoin === respond && member.isNew) {
+        this.host.log.debug(
+          `group ${groupId}: new member ${member.memberId} disconnected while joining`,
+        );
+        this.removeMember(group, member.memberId);
+        return;
+      }
+    }
   }
 
   private handleJoin(req: JoinRequest, respond: (r: JoinResult) => void): void {
