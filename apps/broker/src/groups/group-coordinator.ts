@@ -20,7 +20,6 @@ import {
 import type { GroupConfig } from './group-config.js';
 import {
   Membership,
-  type GroupHost,
   type HeartbeatRequest,
   type JoinRequest,
   type LeaveResult,
@@ -33,6 +32,8 @@ import {
   type OffsetStoreOptions,
   type StoreRecord,
 } from './offset-store.js';
+import { expiredOffsets } from './offset-retention.js';
+import type { GroupHost } from './rebalance.js';
 import { KeyedTimers, systemScheduler, type ScheduledTask, type Scheduler } from './scheduler.js';
 
 export interface CommitRequest {
@@ -456,38 +457,24 @@ export class GroupCoordinator {
     });
   }
 
-  /**
-   * Drops expired offsets and the Empty groups left without any (Kafka's offset retention).
-   * Offsets of an Empty group expire offsets.retention.minutes after the group became Empty;
-   * those of a group without protocol (simple consumers) after their commit; those of a
-   * Stable consumer group only for topics it no longer subscribes to, after their commit.
-   * A v2-4 commit with its own retention time expires at that time.
-   */
+  /** Drops expired offsets and the Empty groups left without any (see offset-retention.ts). */
   async expireOffsets(): Promise<void> {
     const now = this.scheduler.now();
     const records: StoreRecord[] = [];
     for (const group of [...this.groups.values()]) {
-      const base = this.expiryBase(group);
-      let allExpired = true;
-      for (const [topic, parts] of this.store.offsets(group.groupId)) {
-        if (!base || group.isSubscribedToTopic(topic)) {
-          allExpired = false;
-          continue;
-        }
-        for (const [partition, o] of parts) {
-          const pending = this.store.hasPendingCommit(group.groupId, topic, partition);
-          const expired =
-            o.expireTimestamp >= 0
-              ? now >= o.expireTimestamp
-              : now - base(o) >= this.config.offsetsRetentionMs;
-          if (expired && !pending)
-            records.push({ type: 'offset-delete', group: group.groupId, topic, partition });
-          else allExpired = false;
-        }
-      }
+      const id = group.groupId;
+      const { expired, allExpired } = expiredOffsets(
+        group,
+        this.store.offsets(id),
+        now,
+        this.config.offsetsRetentionMs,
+        (topic, partition) => this.store.hasPendingCommit(id, topic, partition),
+      );
+      for (const { topic, partition } of expired)
+        records.push({ type: 'offset-delete', group: id, topic, partition });
       if (allExpired && group.is('Empty') && group.pendingMembers.size === 0) {
         this.dropGroup(group);
-        records.push({ type: 'group-delete', group: group.groupId });
+        records.push({ type: 'group-delete', group: id });
       }
     }
     if (records.length === 0) return;
@@ -497,14 +484,6 @@ export class GroupCoordinator {
     } catch (err) {
       this.log.warn(`group coordinator: offset expiry not written: ${(err as Error).message}`);
     }
-  }
-
-  private expiryBase(group: ClassicGroup): ((o: CommittedOffset) => number) | undefined {
-    if (group.protocolType === null) return (o) => o.commitTimestamp;
-    if (group.is('Empty')) return () => group.stateTimestamp;
-    if (group.protocolType === 'consumer' && group.subscribedTopics && group.is('Stable'))
-      return (o) => o.commitTimestamp;
-    return undefined;
   }
 
   // ---- Lifecycle -------------------------------------------------------------------------

@@ -1,21 +1,13 @@
 /**
- * The classic group rebalance protocol: JoinGroup, SyncGroup, Heartbeat and LeaveGroup, and
- * the timers that drive them (initial rebalance delay, join phase bounded by the longest
- * rebalance timeout, pending-sync expiry, session expiry). Follows Kafka 4.x's
- * GroupMetadataManager for classic groups, error for error.
- *
- * Concurrency model: every method here runs to completion synchronously on the event loop
- * (no awaits), so a group's state only changes between whole requests or whole timer
- * callbacks. Parked JoinGroup/SyncGroup requests are answered by calling the function they
- * left on the member; that only resolves a promise, so no handler code runs re-entrantly.
- * Timers are keyed per group/member and re-check that the group they captured is still the
- * live one, so a deleted-and-recreated group never sees its predecessor's timers.
+ * The classic group membership requests: JoinGroup, SyncGroup, Heartbeat and LeaveGroup,
+ * validated and answered as Kafka 4.x's GroupMetadataManager does for classic groups, error
+ * for error. State transitions and timers live in rebalance.ts (same concurrency model:
+ * everything here runs synchronously, no awaits).
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@tributary/kafka-protocol';
-import type { Logger } from '../logger.js';
 import {
-  ClassicGroup,
+  type ClassicGroup,
   EMPTY_ASSIGNMENT,
   GroupMember,
   joinError,
@@ -24,8 +16,7 @@ import {
   type Protocol,
   type SyncResult,
 } from './classic-group.js';
-import type { GroupConfig } from './group-config.js';
-import type { KeyedTimers, Scheduler } from './scheduler.js';
+import { Rebalancer, type GroupHost } from './rebalance.js';
 
 export interface JoinRequest {
   groupId: string;
@@ -70,32 +61,15 @@ export interface LeaveResult {
   members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }>;
 }
 
-/** What membership needs from the coordinator that owns the groups. */
-export interface GroupHost {
-  readonly config: GroupConfig;
-  readonly scheduler: Scheduler;
-  readonly timers: KeyedTimers;
-  readonly log: Logger;
-  isActive(): boolean;
-  liveGroup(groupId: string): ClassicGroup | undefined;
-  createGroup(groupId: string): ClassicGroup;
-  /** Records a new generation (or a group turning Empty) durably, in the background. */
-  persistGroup(group: ClassicGroup): void;
-}
-
-const joinKey = (g: ClassicGroup): string => `join\0${g.groupId}`;
-const syncKey = (g: ClassicGroup): string => `sync\0${g.groupId}`;
-const heartbeatKey = (g: ClassicGroup, memberId: string): string => `hb\0${g.groupId}\0${memberId}`;
-
 export class Membership {
-  constructor(private readonly host: GroupHost) {}
+  private readonly engine: Rebalancer;
+
+  constructor(private readonly host: GroupHost) {
+    this.engine = new Rebalancer(host);
+  }
 
   private get now(): number {
     return this.host.scheduler.now();
-  }
-
-  private isLive(group: ClassicGroup): boolean {
-    return this.host.liveGroup(group.groupId) === group && !group.is('Dead');
   }
 
   // ---- JoinGroup -------------------------------------------------------------------------
@@ -127,7 +101,7 @@ export class Membership {
         this.host.log.debug(
           `group ${groupId}: new member ${member.memberId} disconnected while joining`,
         );
-        this.removeMember(group, member.memberId);
+        this.engine.removeMember(group, member.memberId);
         return;
       }
     }
@@ -150,7 +124,7 @@ export class Membership {
       group = this.host.createGroup(req.groupId);
     }
     if (!this.acceptJoiningMember(group, req.memberId)) {
-      if (group.has(req.memberId)) this.removeMember(group, req.memberId);
+      if (group.has(req.memberId)) this.engine.removeMember(group, req.memberId);
       return respond(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
     }
     if (isUnknownMember) this.joinNewMember(group, req, respond);
@@ -189,9 +163,7 @@ export class Membership {
     }
     if (req.requireKnownMemberId) {
       group.pendingMembers.add(newMemberId);
-      this.host.timers.schedule(heartbeatKey(group, newMemberId), req.sessionTimeoutMs, () =>
-        this.expireHeartbeat(group, newMemberId),
-      );
+      this.engine.schedulePendingMemberExpiry(group, newMemberId, req.sessionTimeoutMs);
       return respond(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED));
     }
     this.addMemberAndRebalance(group, req, newMemberId, respond);
@@ -229,7 +201,7 @@ export class Membership {
       case 'CompletingRebalance':
         // Same metadata: probably a retry of a lost response; answer with the current generation.
         if (member.matches(req.protocols)) {
-          return respond(this.generationResult(group, memberId, group.isLeader(memberId)));
+          return respond(this.engine.generationResult(group, memberId, group.isLeader(memberId)));
         }
         return this.updateMemberAndRebalance(group, member, req, respond);
       case 'Stable':
@@ -237,28 +209,10 @@ export class Membership {
         if (group.isLeader(memberId) || !member.matches(req.protocols)) {
           return this.updateMemberAndRebalance(group, member, req, respond);
         }
-        return respond(this.generationResult(group, memberId, false));
+        return respond(this.engine.generationResult(group, memberId, false));
       default:
         return respond(joinError(memberId, ErrorCode.UNKNOWN_MEMBER_ID));
     }
-  }
-
-  private generationResult(
-    group: ClassicGroup,
-    memberId: string,
-    withMembers: boolean,
-    leader = group.leaderId,
-  ): JoinResult {
-    return {
-      errorCode: ErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: leader ?? '',
-      skipAssignment: false,
-      memberId,
-      members: withMembers ? group.currentMembers() : [],
-    };
   }
 
   private addMemberAndRebalance(
@@ -282,8 +236,8 @@ export class Membership {
       group.newMemberAdded = true;
     group.add(member, respond);
     // A parked new member cannot heartbeat and its disconnect is not seen; bound its wait.
-    this.rescheduleHeartbeat(group, member, this.host.config.newMemberJoinTimeoutMs);
-    this.maybePrepareRebalanceOrCompleteJoin(group);
+    this.engine.rescheduleHeartbeat(group, member, this.host.config.newMemberJoinTimeoutMs);
+    this.engine.maybePrepareRebalanceOrCompleteJoin(group);
   }
 
   private updateMemberAndRebalance(
@@ -299,7 +253,7 @@ export class Membership {
       req.sessionTimeoutMs,
       respond,
     );
-    this.maybePrepareRebalanceOrCompleteJoin(group);
+    this.engine.maybePrepareRebalanceOrCompleteJoin(group);
   }
 
   /**
@@ -316,8 +270,8 @@ export class Membership {
   ): void {
     const currentLeader = group.leaderId;
     const member = group.replaceStaticMember(req.groupInstanceId!, oldMemberId, newMemberId);
-    this.host.timers.cancel(heartbeatKey(group, oldMemberId));
-    this.rescheduleHeartbeat(group, member);
+    this.engine.cancelHeartbeat(group, oldMemberId);
+    this.engine.rescheduleHeartbeat(group, member);
     group.updateMember(
       member,
       req.protocols,
@@ -328,206 +282,31 @@ export class Membership {
     switch (group.state) {
       case 'Stable': {
         if (group.protocolName !== group.selectProtocol())
-          return this.maybePrepareRebalanceOrCompleteJoin(group);
+          return this.engine.maybePrepareRebalanceOrCompleteJoin(group);
         const isLeader = group.isLeader(newMemberId);
         if (req.supportSkippingAssignment) {
           // The leader learns the members (to know the subscription) but keeps the current assignment.
           group.completeJoin(member, {
-            ...this.generationResult(group, newMemberId, isLeader),
+            ...this.engine.generationResult(group, newMemberId, isLeader),
             skipAssignment: isLeader,
           });
         } else {
           // The old leader id keeps a rejoined leader from assigning in a group that will not rebalance.
           group.completeJoin(
             member,
-            this.generationResult(group, newMemberId, false, currentLeader),
+            this.engine.generationResult(group, newMemberId, false, currentLeader),
           );
         }
         return;
       }
       case 'CompletingRebalance':
         // The leader may be assigning to the old id: rebalance so the new id gets an assignment.
-        return this.prepareRebalance(group);
+        return this.engine.prepareRebalance(group);
       case 'PreparingRebalance':
-        return this.maybeCompleteJoinPhase(group);
+        return this.engine.maybeCompleteJoinPhase(group);
       default:
         group.completeJoin(member, joinError(newMemberId, ErrorCode.UNKNOWN_MEMBER_ID));
     }
-  }
-
-  // ---- Rebalance state machine -----------------------------------------------------------
-
-  private maybePrepareRebalanceOrCompleteJoin(group: ClassicGroup): void {
-    if (group.canRebalance()) this.prepareRebalance(group);
-    else this.maybeCompleteJoinPhase(group);
-  }
-
-  private prepareRebalance(group: ClassicGroup): void {
-    if (group.is('CompletingRebalance'))
-      this.resetAndPropagateAssignment(group, ErrorCode.REBALANCE_IN_PROGRESS);
-    this.removeSyncExpiration(group);
-    const initial = group.is('Empty');
-    group.transitionTo('PreparingRebalance', this.now);
-    if (initial) {
-      // A new group waits group.initial.rebalance.delay.ms (extended while members keep arriving).
-      const delay = this.host.config.initialRebalanceDelayMs;
-      const remaining = Math.max(group.rebalanceTimeoutMs - delay, 0);
-      this.host.timers.schedule(joinKey(group), delay, () =>
-        this.tryCompleteInitialRebalance(group, delay, remaining),
-      );
-      return;
-    }
-    if (group.hasAllMembersJoined()) this.completeJoin(group);
-    else this.scheduleJoinTimeout(group);
-  }
-
-  private scheduleJoinTimeout(group: ClassicGroup): void {
-    this.host.timers.schedule(joinKey(group), group.rebalanceTimeoutMs, () => {
-      if (this.isLive(group)) this.completeJoin(group);
-    });
-  }
-
-  private tryCompleteInitialRebalance(group: ClassicGroup, delay: number, remaining: number): void {
-    if (!this.isLive(group)) return;
-    if (group.newMemberAdded && remaining !== 0) {
-      group.newMemberAdded = false;
-      const nextDelay = Math.min(this.host.config.initialRebalanceDelayMs, remaining);
-      const nextRemaining = Math.max(remaining - delay, 0);
-      this.host.timers.schedule(joinKey(group), nextDelay, () =>
-        this.tryCompleteInitialRebalance(group, nextDelay, nextRemaining),
-      );
-    } else {
-      this.completeJoin(group);
-    }
-  }
-
-  /** Completes the join phase as soon as everyone is in (never early for an initial rebalance). */
-  private maybeCompleteJoinPhase(group: ClassicGroup): void {
-    if (
-      !group.is('PreparingRebalance') ||
-      group.previousState === 'Empty' ||
-      !group.hasAllMembersJoined()
-    )
-      return;
-    this.completeJoin(group);
-  }
-
-  /**
-   * Ends the join phase: dynamic members that did not rejoin are dropped (static ones keep
-   * their place until their session expires), a new generation starts and every parked
-   * JoinGroup is answered; the leader gets the member list.
-   */
-  private completeJoin(group: ClassicGroup): void {
-    const { timers } = this.host;
-    timers.cancel(joinKey(group));
-    for (const m of [...group.members.values()]) {
-      if (!m.awaitingJoin && m.groupInstanceId === null) {
-        group.remove(m.memberId);
-        timers.cancel(heartbeatKey(group, m.memberId));
-      }
-    }
-    if (group.is('Dead')) return;
-    if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
-      // Only static members that have not rejoined are left: wait for them or their session expiry.
-      this.scheduleJoinTimeout(group);
-      return;
-    }
-    group.initNextGeneration(this.now);
-    this.host.persistGroup(group);
-    if (group.is('Empty')) return;
-    this.host.log.debug(
-      `group ${group.groupId}: generation ${group.generationId} with ${group.size} members, protocol ${group.protocolName}`,
-    );
-    for (const m of group.members.values()) {
-      group.completeJoin(m, this.generationResult(group, m.memberId, group.isLeader(m.memberId)));
-      this.rescheduleHeartbeat(group, m);
-      m.isNew = false;
-      group.pendingSyncMembers.add(m.memberId);
-    }
-    this.host.timers.schedule(syncKey(group), group.rebalanceTimeoutMs, () =>
-      this.expirePendingSync(group, group.generationId),
-    );
-  }
-
-  /** Members that got a JoinGroup response but never sent SyncGroup are removed. */
-  private expirePendingSync(group: ClassicGroup, generationId: number): void {
-    if (!this.isLive(group) || generationId !== group.generationId) return;
-    if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
-    if (group.pendingSyncMembers.size === 0) return;
-    for (const memberId of [...group.pendingSyncMembers]) {
-      group.remove(memberId);
-      this.host.timers.cancel(heartbeatKey(group, memberId));
-    }
-    this.prepareRebalance(group);
-  }
-
-  private removeSyncExpiration(group: ClassicGroup): void {
-    group.pendingSyncMembers.clear();
-    this.host.timers.cancel(syncKey(group));
-  }
-
-  private removePendingSyncMember(group: ClassicGroup, memberId: string): void {
-    group.pendingSyncMembers.delete(memberId);
-    const waiting = group.is('CompletingRebalance') || group.is('Stable');
-    if (!waiting || group.pendingSyncMembers.size === 0) this.host.timers.cancel(syncKey(group));
-  }
-
-  private resetAndPropagateAssignment(group: ClassicGroup, errorCode: number): void {
-    for (const m of group.members.values()) m.assignment = EMPTY_ASSIGNMENT;
-    this.propagateAssignment(group, errorCode);
-  }
-
-  private propagateAssignment(group: ClassicGroup, errorCode: number): void {
-    const ok = errorCode === ErrorCode.NONE;
-    for (const m of group.members.values()) {
-      const answered = group.completeSync(m, {
-        errorCode,
-        protocolType: ok ? group.protocolType : null,
-        protocolName: ok ? group.protocolName : null,
-        assignment: m.assignment,
-      });
-      if (answered) this.rescheduleHeartbeat(group, m);
-    }
-  }
-
-  // ---- Heartbeats and session expiry -----------------------------------------------------
-
-  private rescheduleHeartbeat(
-    group: ClassicGroup,
-    member: GroupMember,
-    timeoutMs = member.sessionTimeoutMs,
-  ): void {
-    const memberId = member.memberId;
-    this.host.timers.schedule(heartbeatKey(group, memberId), timeoutMs, () =>
-      this.expireHeartbeat(group, memberId),
-    );
-  }
-
-  private expireHeartbeat(group: ClassicGroup, memberId: string): void {
-    if (!this.isLive(group)) return;
-    if (group.pendingMembers.has(memberId)) {
-      group.remove(memberId);
-      if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
-      return;
-    }
-    const member = group.members.get(memberId);
-    if (!member || member.hasSatisfiedHeartbeat()) return;
-    this.host.log.info(`group ${group.groupId}: member ${memberId} session expired; removing it`);
-    this.removeMemberAndUpdateGroup(group, member);
-  }
-
-  private removeMemberAndUpdateGroup(group: ClassicGroup, member: GroupMember): void {
-    group.remove(member.memberId);
-    if (group.is('Stable') || group.is('CompletingRebalance'))
-      this.maybePrepareRebalanceOrCompleteJoin(group);
-    else if (group.is('PreparingRebalance') && group.hasAllMembersJoined())
-      this.completeJoin(group);
-  }
-
-  private removeMember(group: ClassicGroup, memberId: string): void {
-    const member = group.members.get(memberId);
-    this.host.timers.cancel(heartbeatKey(group, memberId));
-    if (member) this.removeMemberAndUpdateGroup(group, member);
   }
 
   // ---- SyncGroup, Heartbeat, LeaveGroup --------------------------------------------------
@@ -562,18 +341,18 @@ export class Membership {
         return respond(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       case 'CompletingRebalance': {
         group.setAwaitingSync(member, respond);
-        this.removePendingSyncMember(group, req.memberId);
+        this.engine.removePendingSyncMember(group, req.memberId);
         if (!group.isLeader(req.memberId)) return;
         // Members the leader left out get an empty assignment; unknown ids are ignored.
         const assignments = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
         for (const m of group.members.values())
           m.assignment = assignments.get(m.memberId) ?? EMPTY_ASSIGNMENT;
-        this.propagateAssignment(group, ErrorCode.NONE);
+        this.engine.propagateAssignment(group, ErrorCode.NONE);
         group.transitionTo('Stable', this.now);
         return;
       }
       case 'Stable':
-        this.removePendingSyncMember(group, req.memberId);
+        this.engine.removePendingSyncMember(group, req.memberId);
         return respond({
           errorCode: ErrorCode.NONE,
           protocolType: group.protocolType,
@@ -598,11 +377,11 @@ export class Membership {
     const member = group.members.get(req.memberId)!;
     switch (group.state) {
       case 'PreparingRebalance':
-        this.rescheduleHeartbeat(group, member);
+        this.engine.rescheduleHeartbeat(group, member);
         return ErrorCode.REBALANCE_IN_PROGRESS;
       case 'CompletingRebalance':
       case 'Stable':
-        this.rescheduleHeartbeat(group, member);
+        this.engine.rescheduleHeartbeat(group, member);
         return ErrorCode.NONE;
       default:
         return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -612,7 +391,7 @@ export class Membership {
   /** Resets a member's session timer (an OffsetCommit from a member counts as a sign of life). */
   touch(group: ClassicGroup, memberId: string): void {
     const member = group.members.get(memberId);
-    if (member) this.rescheduleHeartbeat(group, member);
+    if (member) this.engine.rescheduleHeartbeat(group, member);
   }
 
   leave(groupId: string, leaving: LeavingMember[]): LeaveResult {
@@ -632,13 +411,13 @@ export class Membership {
         const current =
           groupInstanceId === null ? undefined : group.staticMemberId(groupInstanceId);
         if (current === undefined) return answer(ErrorCode.UNKNOWN_MEMBER_ID);
-        this.removeMember(group, current);
+        this.engine.removeMember(group, current);
         return answer(ErrorCode.NONE);
       }
       if (group.pendingMembers.has(memberId)) {
         group.remove(memberId);
-        this.host.timers.cancel(heartbeatKey(group, memberId));
-        this.maybeCompleteJoinPhase(group);
+        this.engine.cancelHeartbeat(group, memberId);
+        this.engine.maybeCompleteJoinPhase(group);
         return answer(ErrorCode.NONE);
       }
       const check = group.validateMember(memberId, groupInstanceId);
@@ -647,7 +426,7 @@ export class Membership {
           check === 'fenced' ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.UNKNOWN_MEMBER_ID,
         );
       this.host.log.debug(`group ${groupId}: member ${memberId} left`);
-      this.removeMember(group, memberId);
+      this.engine.removeMember(group, memberId);
       return answer(ErrorCode.NONE);
     });
     return { errorCode: ErrorCode.NONE, members };
