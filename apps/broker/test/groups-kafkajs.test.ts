@@ -38,7 +38,11 @@ function client(bootstrap: string): Kafka {
   });
 }
 
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -133,7 +137,10 @@ describe('kafkajs consumer group', () => {
     expect(groups[0].protocolType).toBe('consumer');
     expect(groups[0].protocol).toBe('RoundRobinAssigner');
     // Every member got partitions and consumed from them.
-    await waitFor('all members active', () => new Set(deliveries.map((d) => d.consumer)).size === 3);
+    await waitFor(
+      'all members active',
+      () => new Set(deliveries.map((d) => d.consumer)).size === 3,
+    );
   });
 
   it('rebalances when a member leaves mid-stream; the rest take over without losing messages', async () => {
@@ -183,7 +190,9 @@ describe('kafkajs consumer group', () => {
     const ends = await admin.fetchTopicOffsets(TOPIC);
     await waitFor('all offsets committed', async () => {
       const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-      return t.partitions.every((p) => p.offset === ends.find((e) => e.partition === p.partition)!.high);
+      return t.partitions.every(
+        (p) => p.offset === ends.find((e) => e.partition === p.partition)!.high,
+      );
     });
     const [topic] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
     expect(topic.partitions).toHaveLength(PARTITIONS);
@@ -229,5 +238,48 @@ describe('kafkajs consumer group', () => {
     expect((await groupState()).state).toBe('Dead');
     const [offsets] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
     expect(offsets.partitions.every((p) => p.offset === '-1')).toBe(true);
+  });
+
+  it('a running member rides through a broker restart: no rebalance, nothing delivered twice', async () => {
+    const topic = 'restart-topic';
+    const seen: string[] = [];
+    const joins: number[] = [];
+    await producer.send({ topic, messages: [{ value: 'a' }] });
+    const rider = kafka.consumer({
+      groupId: 'riders',
+      sessionTimeout: 6_000,
+      heartbeatInterval: 200,
+      maxWaitTimeInMs: 100,
+      retry: { initialRetryTime: 50, retries: 30 },
+    });
+    rider.on(rider.events.GROUP_JOIN, ({ payload }) =>
+      joins.push(payload.groupGenerationId as number),
+    );
+    await rider.connect();
+    await rider.subscribe({ topic, fromBeginning: true });
+    await rider.run({
+      eachMessage: async ({ message }) => void seen.push(message.value!.toString()),
+    });
+    await waitFor('the first message', () => seen.length === 1);
+    await waitFor('its commit', async () => {
+      const [t] = await admin.fetchOffsets({ groupId: 'riders', topics: [topic] });
+      return t.partitions.some((p) => p.offset === '1');
+    });
+
+    await producer.disconnect();
+    await admin.disconnect();
+    tb = await tb.restart();
+    kafka = client(tb.bootstrap);
+    producer = kafka.producer();
+    await producer.connect();
+    admin = kafka.admin();
+    await admin.connect();
+
+    await producer.send({ topic, messages: [{ value: 'b' }, { value: 'c' }] });
+    await waitFor('the messages sent after the restart', () => seen.length >= 3);
+    await new Promise((r) => setTimeout(r, 500));
+    await rider.disconnect();
+    expect(seen.sort()).toEqual(['a', 'b', 'c']);
+    expect(joins).toHaveLength(1); // the group was restored Stable: no rejoin
   });
 });

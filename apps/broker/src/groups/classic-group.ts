@@ -191,7 +191,7 @@ export class ClassicGroup {
     return this.members.has(memberId) ? 'ok' : 'unknown';
   }
 
-  add(member: GroupMember, onJoin: (r: JoinResult) => void): void {
+  add(member: GroupMember, onJoin: ((r: JoinResult) => void) | null): void {
     if (this.members.size === 0) this.protocolType = member.protocolType;
     this.leaderId ??= member.memberId;
     this.members.set(member.memberId, member);
@@ -352,6 +352,19 @@ export class ClassicGroup {
       this.transitionTo('Empty', now);
     }
     this.pendingSyncMembers.clear();
+  }
+
+  /** Brings back a Stable generation read from disk (members already added). */
+  restoreStable(generationId: number, protocolName: string, leaderId: string, now: number): void {
+    this.generationId = generationId;
+    this.protocolName = protocolName;
+    this.leaderId = this.members.has(leaderId)
+      ? leaderId
+      : (this.members.keys().next().value ?? null);
+    this.state = 'Stable';
+    this.previousState = 'CompletingRebalance';
+    this.stateTimestamp = now;
+    this.subscribedTopics = this.computeSubscribedTopics();
   }
 
   isSubscribedToTopic(topic: string): boolean {

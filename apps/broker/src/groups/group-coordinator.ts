@@ -13,6 +13,7 @@ import { ErrorCode } from '@tributary/kafka-protocol';
 import type { Logger } from '../logger.js';
 import {
   ClassicGroup,
+  GroupMember,
   type GroupState,
   type JoinResult,
   type SyncResult,
@@ -29,6 +30,7 @@ import {
 import {
   OffsetStore,
   type CommittedOffset,
+  type GroupRecord,
   type OffsetStoreOptions,
   type StoreRecord,
 } from './offset-store.js';
@@ -142,18 +144,39 @@ export class GroupCoordinator {
     return coordinator;
   }
 
-  /** Every stored group comes back Empty; members rejoin (retention counts from now if it was active). */
+  /**
+   * Groups come back as last recorded: Empty (retention counting from when they became Empty,
+   * or from now if they were rebalancing at shutdown), or Stable with their members and
+   * assignments, who must heartbeat within their session timeout (as Kafka reloads groups).
+   */
   private loadGroups(): void {
     const now = this.scheduler.now();
     for (const id of this.store.groupIds()) {
       const record = this.store.groupRecord(id);
       const group = new ClassicGroup(id, record?.empty ? record.stateTimestamp : now);
-      if (record) {
-        group.protocolType = record.protocolType;
-        group.generationId = record.generationId;
-      }
-      if (group.protocolType === 'consumer') group.subscribedTopics = new Set();
       this.groups.set(id, group);
+      if (!record) continue;
+      group.protocolType = record.protocolType;
+      group.generationId = record.generationId;
+      if (group.protocolType === 'consumer') group.subscribedTopics = new Set();
+      if (record.members?.length && record.protocolName && record.protocolType !== null) {
+        for (const m of record.members) {
+          const member = new GroupMember(
+            m.memberId,
+            m.groupInstanceId,
+            m.clientId,
+            m.clientHost,
+            m.rebalanceTimeoutMs,
+            m.sessionTimeoutMs,
+            record.protocolType,
+            [{ name: record.protocolName, metadata: Buffer.from(m.metadata, 'base64') }],
+          );
+          member.assignment = Buffer.from(m.assignment, 'base64');
+          group.add(member, null);
+        }
+        group.restoreStable(record.generationId, record.protocolName, record.leaderId ?? '', now);
+        this.membership.resume(group);
+      }
     }
   }
 
@@ -164,17 +187,28 @@ export class GroupCoordinator {
   }
 
   private persistGroup(group: ClassicGroup): void {
-    const record: StoreRecord = {
-      type: 'group',
-      group: group.groupId,
-      value: {
-        protocolType: group.protocolType,
-        generationId: group.generationId,
-        empty: group.is('Empty'),
-        stateTimestamp: group.stateTimestamp,
-      },
+    const value: GroupRecord = {
+      protocolType: group.protocolType,
+      generationId: group.generationId,
+      empty: group.is('Empty'),
+      stateTimestamp: group.stateTimestamp,
     };
-    this.store.append([record]).catch((err: unknown) => {
+    if (group.is('Stable') && group.protocolName !== null) {
+      const protocol = group.protocolName;
+      value.protocolName = protocol;
+      value.leaderId = group.leaderId;
+      value.members = [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        metadata: m.metadata(protocol).toString('base64'),
+        assignment: m.assignment.toString('base64'),
+      }));
+    }
+    this.store.append([{ type: 'group', group: group.groupId, value }]).catch((err: unknown) => {
       this.log.warn(
         `group ${group.groupId}: could not persist generation ${group.generationId}: ${(err as Error).message}`,
       );

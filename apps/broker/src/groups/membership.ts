@@ -283,6 +283,7 @@ export class Membership {
       case 'Stable': {
         if (group.protocolName !== group.selectProtocol())
           return this.engine.maybePrepareRebalanceOrCompleteJoin(group);
+        this.host.persistGroup(group); // the new member id replaces the old one on disk too
         const isLeader = group.isLeader(newMemberId);
         if (req.supportSkippingAssignment) {
           // The leader learns the members (to know the subscription) but keeps the current assignment.
@@ -349,6 +350,7 @@ export class Membership {
           m.assignment = assignments.get(m.memberId) ?? EMPTY_ASSIGNMENT;
         this.engine.propagateAssignment(group, ErrorCode.NONE);
         group.transitionTo('Stable', this.now);
+        this.host.persistGroup(group);
         return;
       }
       case 'Stable':
@@ -386,6 +388,11 @@ export class Membership {
       default:
         return ErrorCode.UNKNOWN_MEMBER_ID;
     }
+  }
+
+  /** Restored members get a session timer; those that do not come back expire. */
+  resume(group: ClassicGroup): void {
+    this.engine.resumeMembers(group);
   }
 
   /** Resets a member's session timer (an OffsetCommit from a member counts as a sign of life). */

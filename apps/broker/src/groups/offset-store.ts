@@ -36,12 +36,29 @@ export interface CommittedOffset {
   expireTimestamp: number;
 }
 
+/** A member of a Stable generation, enough to resume it after a restart (base64 buffers). */
+export interface StoredMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  rebalanceTimeoutMs: number;
+  sessionTimeoutMs: number;
+  /** Metadata of the generation's protocol only. */
+  metadata: string;
+  assignment: string;
+}
+
 export interface GroupRecord {
   protocolType: string | null;
   generationId: number;
   /** Whether the group was Empty when this was written, and when it entered that state. */
   empty: boolean;
   stateTimestamp: number;
+  /** Written when a generation becomes Stable: its protocol, leader and members. */
+  protocolName?: string | null;
+  leaderId?: string | null;
+  members?: StoredMember[];
 }
 
 export type StoreRecord =

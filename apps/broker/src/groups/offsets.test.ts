@@ -246,10 +246,10 @@ describe('offset retention', () => {
   });
 });
 
-function heartbeat(memberId: string): number {
+function heartbeat(memberId: string, generationId = 1): number {
   return h.coordinator.heartbeat({
     groupId: 'g',
-    generationId: 1,
+    generationId,
     memberId,
     groupInstanceId: null,
   });
@@ -302,7 +302,7 @@ describe('deleting groups and offsets', () => {
 });
 
 describe('persistence', () => {
-  it('keeps committed offsets and Empty groups across a restart; members must rejoin', async () => {
+  it('keeps committed offsets, Empty groups and Stable members across a restart', async () => {
     const m = await stableMember();
     await commit({
       generationId: 1,
@@ -316,18 +316,40 @@ describe('persistence', () => {
     await h.restart();
     expect(fetched()).toEqual({ 't-0': 11, 't-1': 12 });
     expect(fetched('simple')).toEqual({ 't-0': 99 });
-    expect(
-      h.coordinator
-        .list([], [])!
-        .map((g) => [g.groupId, g.state, g.protocolType])
-        .sort(),
-    ).toEqual([
-      ['g', 'Empty', 'consumer'],
+    const listed = h.coordinator.list([], [])!.map((g) => [g.groupId, g.state, g.protocolType]);
+    expect(listed.sort()).toEqual([
+      ['g', 'Stable', 'consumer'],
       ['simple', 'Empty', ''],
     ]);
+    // The member carries on: no rebalance, its commits are accepted.
+    expect(heartbeat(m)).toBe(ErrorCode.NONE);
+    expect(await commit({ generationId: 1, memberId: m, offsets: [['t', 0, 13]] })).toEqual([0]);
+    const sync = h.sync('g', 1, m);
+    await flush();
+    expect(sync.value.assignment.toString()).toBe('x');
+    expect(h.coordinator.describe('g').members[0]).toMatchObject({
+      memberId: m,
+      clientId: 'client',
+    });
+    // A member that does not come back expires after its session timeout.
+    await h.tick(10_000);
+    expect(h.coordinator.group('g')?.state).toBe('Empty');
+    await h.restart();
+    expect(h.coordinator.group('g')?.state).toBe('Empty');
     expect(heartbeat(m)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const again = await h.joinNew();
     await h.tick();
-    expect(again.value.generationId).toBe(2); // generations continue after the restart
+    expect(again.value.generationId).toBe(3); // generations continue after restarts
+    expect(fetched()).toEqual({ 't-0': 13, 't-1': 12 });
+  });
+
+  it('brings a group that was rebalancing at shutdown back at its last Stable generation', async () => {
+    const m = await stableMember();
+    track(h.coordinator.join(joinRequest({ memberId: m })));
+    await flush();
+    expect(h.coordinator.group('g')?.state).toBe('CompletingRebalance');
+    await h.restart();
+    expect(h.coordinator.group('g')).toMatchObject({ state: 'Stable', generationId: 1 });
+    expect(heartbeat(m, 2)).toBe(ErrorCode.ILLEGAL_GENERATION); // the client rejoins
   });
 });

@@ -32,7 +32,10 @@ export interface GroupHost {
   isActive(): boolean;
   liveGroup(groupId: string): ClassicGroup | undefined;
   createGroup(groupId: string): ClassicGroup;
-  /** Records a new generation (or a group turning Empty) durably, in the background. */
+  /**
+   * Records the group durably, in the background: when it turns Empty, and when a generation
+   * becomes Stable (with its members and assignments, so members survive a restart).
+   */
   persistGroup(group: ClassicGroup): void;
 }
 
@@ -148,8 +151,10 @@ export class Rebalancer {
       return;
     }
     group.initNextGeneration(this.now);
-    this.host.persistGroup(group);
-    if (group.is('Empty')) return;
+    if (group.is('Empty')) {
+      this.host.persistGroup(group);
+      return;
+    }
     this.host.log.debug(
       `group ${group.groupId}: generation ${group.generationId} with ${group.size} members, protocol ${group.protocolName}`,
     );
@@ -243,6 +248,11 @@ export class Rebalancer {
     const member = group.members.get(memberId);
     this.host.timers.cancel(heartbeatKey(group, memberId));
     if (member) this.removeMemberAndUpdateGroup(group, member);
+  }
+
+  /** Members of a group restored from disk must heartbeat within their session timeout. */
+  resumeMembers(group: ClassicGroup): void {
+    for (const m of group.members.values()) this.rescheduleHeartbeat(group, m);
   }
 
   /** A MEMBER_ID_REQUIRED id is forgotten unless its owner joins within its session timeout. */
