@@ -164,8 +164,9 @@ export class Rebalancer {
       m.isNew = false;
       group.pendingSyncMembers.add(m.memberId);
     }
+    const generationId = group.generationId;
     this.host.timers.schedule(syncKey(group), group.rebalanceTimeoutMs, () =>
-      this.expirePendingSync(group, group.generationId),
+      this.expirePendingSync(group, generationId),
     );
   }
 
