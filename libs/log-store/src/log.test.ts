@@ -1,4 +1,4 @@
-import { readdir, stat, truncate, appendFile } from 'node:fs/promises';
+import { appendFile, readdir, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -72,10 +72,11 @@ describe('partition log on the real file system', () => {
         const original = offsets.find((b) => b.baseOffset === first.baseOffset);
         expect(original && first.bytes.equals(original.bytes)).toBe(true);
       }
+      await log.close();
+      // Closed segments' index files are written in the background; all exist after close().
       const indexes = (await readdir(dir)).filter((n) => n.endsWith('.index'));
       const sizes = await Promise.all(indexes.map(async (n) => (await stat(join(dir, n))).size));
       expect(sizes.some((s) => s >= 16)).toBe(true);
-      await log.close();
     });
   });
 
@@ -83,10 +84,11 @@ describe('partition log on the real file system', () => {
     await withTempDir(async (dir) => {
       let log = await openPartitionLog(dir, smallConfig());
       const stored = await fill(log, 30);
-      await log.flush(log.logEndOffset);
       const lastEnd = log.logEndOffset;
       const lastBatch = parseBatches([stored[stored.length - 1]])[0];
-      // Simulate a crash: no close(), then tear the last batch.
+      // A crash that left a torn last batch: close, drop the clean-shutdown marker, tear the tail.
+      await log.close();
+      await unlink(join(dir, '.clean-shutdown'));
       const active = (await readdir(dir))
         .filter((n) => n.endsWith('.log'))
         .sort()
@@ -103,16 +105,18 @@ describe('partition log on the real file system', () => {
       // Re-append the lost batch: it gets the same offsets again.
       const again = await appendOne(log, makeBatch({ count: lastEnd - lastBatch.baseOffset }));
       expect(again.baseOffset).toBe(lastBatch.baseOffset);
-      await log.flush(log.logEndOffset);
       const end = log.logEndOffset;
-      // Crash again and append garbage.
+      await log.close();
+      const goodSize = (await stat(join(dir, active))).size;
+      await unlink(join(dir, '.clean-shutdown'));
       await appendFile(
         join(dir, active),
-        Buffer.from('this is not a record batch at all, just garbage'),
+        Buffer.from('not a record batch, just some garbage bytes'),
       );
       log = await openPartitionLog(dir, smallConfig());
       expect(log.logEndOffset).toBe(end);
       expect((await readAll(log, 0)).length).toBe(stored.length);
+      expect((await stat(join(dir, active))).size).toBe(goodSize);
       await log.close();
     });
   });

@@ -42,21 +42,17 @@ import type {
 import { deleteSegmentFiles, Segment, type HandleCache } from './segment.js';
 import { WriteQueue, type WriteGroup } from './write-queue.js';
 import { GroupCommit } from './group-commit.js';
-import { lastSequence, ProducerStateManager, type ProducerAppend } from './producer-state.js';
-import { writeSnapshot } from './producer-snapshots.js';
-import { writeCheckpoint, writeCleanShutdownMarker } from './checkpoints.js';
+import { lastSequence, ProducerStateManager } from './producer-state.js';
+import { checkAppend } from './append-check.js';
+import { writeCheckpoint } from './checkpoints.js';
 import { indexesOf, type IndexCache } from './index-cache.js';
-import {
-  findMaxTimestampOffset,
-  findOffsetForTimestamp,
-  readRange,
-  type ReaderContext,
-} from './reader.js';
+import { findMaxTimestampOffset, findOffsetForTimestamp, type ReaderContext } from './reader.js';
+import { readLog } from './read-log.js';
+import { finalizeSegment, persistCleanShutdown } from './persistence.js';
 import { compactLog } from './cleaners/run-compaction.js';
-import { selectSegmentsToDelete } from './cleaners/delete.js';
+import { applyRetention } from './cleaners/run-retention.js';
 
 const INT32_MAX = 0x7fff_ffff;
-const BATCH_MIN = 61;
 
 export interface LogDeps {
   fs: FileOps;
@@ -97,6 +93,8 @@ export class Log implements PartitionLog {
   /** Segments that may hold written-but-unsynced bytes, oldest first. */
   private readonly unsynced: Segment[];
   private background: Promise<void> = Promise.resolve();
+  private queuedFinalizes = 0;
+  private rollsSinceCheckpoint = 0;
   /** Settles when the latest append is written. */
   private lastWrite: Promise<void> = Promise.resolve();
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -164,54 +162,27 @@ export class Log implements PartitionLog {
         `log ${this.dir} failed: ${this.failed.message}`,
       );
     }
-    const { records, batches, now } = input;
-    if (batches.length === 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'no record batches');
-
-    // Pass 1: validate everything before changing anything.
-    let txn: ProducerAppend | null = null;
-    let next = this.logEndOffset;
-    for (const b of batches) {
-      if (b.size > this.config.maxMessageBytes) {
-        return failure(
-          ErrorCode.MESSAGE_TOO_LARGE,
-          `batch of ${b.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`,
-        );
-      }
-      if (b.size < BATCH_MIN || b.start + b.size > records.length) {
-        return failure(ErrorCode.CORRUPT_MESSAGE, 'batch span outside the records');
-      }
-      const delta = records.readInt32BE(b.start + Offsets.lastOffsetDelta);
-      if (delta < 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'negative last offset delta');
-      const producerId = readInt64(records, b.start + Offsets.producerId);
-      if (producerId >= 0) {
-        txn ??= this.producers.begin();
-        const epoch = records.readInt16BE(b.start + Offsets.producerEpoch);
-        const firstSeq = records.readInt32BE(b.start + Offsets.baseSequence);
-        const lastSeq = lastSequence(firstSeq, delta);
-        const check = txn.check(producerId, epoch, firstSeq, lastSeq);
-        if (check.kind === 'error') return failure(check.errorCode, check.message);
-        if (check.kind === 'duplicate') {
-          return {
-            ok: true,
-            baseOffset: check.firstOffset,
-            lastOffset: check.lastOffset,
-            logAppendTime: -1,
-            logStartOffset: this.logStartOffset,
-            duplicate: true,
-            written: this.writesUpTo(check.lastOffset + 1),
-          };
-        }
-        txn.add(
-          producerId,
-          epoch,
-          { firstSeq, lastSeq, firstOffset: next, lastOffset: next + delta },
-          now,
-        );
-      }
-      next += delta + 1;
+    const check = checkAppend(
+      input,
+      this.config.maxMessageBytes,
+      this.producers,
+      this.logEndOffset,
+    );
+    if (check.kind === 'error') return failure(check.errorCode, check.message);
+    if (check.kind === 'duplicate') {
+      return {
+        ok: true,
+        baseOffset: check.firstOffset,
+        lastOffset: check.lastOffset,
+        logAppendTime: -1,
+        logStartOffset: this.logStartOffset,
+        duplicate: true,
+        written: this.writesUpTo(check.lastOffset + 1),
+      };
     }
 
-    // Pass 2: assign offsets, roll as needed, enqueue.
+    // Assign offsets, roll as needed, enqueue.
+    const { records, batches, now } = input;
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
     const baseOffset = this.logEndOffset;
     const promises: Array<Promise<void>> = [];
@@ -288,6 +259,7 @@ export class Log implements PartitionLog {
     const seg = Segment.create(this.deps.fs, this.dir, this.logEndOffset, this.deps.handles);
     this.segments.push(seg);
     this.unsynced.push(seg);
+    this.queuedFinalizes++;
     this.background = this.background
       .then(() => this.finalize(old, seg.baseOffset, snapshot))
       .catch((err: unknown) => this.fail(err));
@@ -295,15 +267,12 @@ export class Log implements PartitionLog {
 
   private async finalize(old: Segment, newBase: number, snapshot: Buffer): Promise<void> {
     if (this.failed) return;
-    await old.lastWrite;
-    await old.sync();
-    await old.writeIndexFiles();
-    old.offsetIndex = null;
-    old.timeIndex = null;
+    // Under a burst of rolls, write the snapshot and recovery point only for the newest roll
+    // (or every few rolls, so recovery never has to scan far).
+    const checkpoint = --this.queuedFinalizes === 0 || ++this.rollsSinceCheckpoint >= 8;
+    if (checkpoint) this.rollsSinceCheckpoint = 0;
+    await finalizeSegment(this.deps.fs, this.dir, old, checkpoint ? { newBase, snapshot } : null);
     this.unsynced.splice(this.unsynced.indexOf(old), 1);
-    old.makeEvictable();
-    await writeSnapshot(this.deps.fs, this.dir, newBase, snapshot);
-    await writeCheckpoint(this.deps.fs, this.dir, 'recovery-point', newBase);
   }
 
   private onWritten(group: WriteGroup): void {
@@ -325,39 +294,23 @@ export class Log implements PartitionLog {
 
   flush(offset: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    return this.commit.flush(Math.min(offset, this.logEndOffset));
+    const target = Math.min(offset, this.logEndOffset);
+    if (this.closed && target > this.commit.flushedOffset) {
+      return Promise.reject(new Error(`log ${this.dir} is closed`));
+    }
+    return this.commit.flush(target);
   }
 
   async read(offset: number, maxBytes: number, options: ReadOptions): Promise<ReadResult> {
-    const out = (errorCode: number): ReadResult => ({
-      ok: false,
-      errorCode,
-      highWatermark: this.highWatermark,
-      logStartOffset: this.logStartOffset,
-    });
-    if (this.closed) return out(ErrorCode.KAFKA_STORAGE_ERROR);
-    for (let attempt = 0; ; attempt++) {
-      if (offset < this.logStartOffset || offset > this.highWatermark) {
-        return out(ErrorCode.OFFSET_OUT_OF_RANGE);
-      }
-      const hw = this.highWatermark;
-      const generation = this.generation;
-      try {
-        const records =
-          offset === hw ? [] : await readRange(this.reader, offset, maxBytes, options.minOneBatch);
-        return {
-          ok: true,
-          records,
-          highWatermark: this.highWatermark,
-          logStartOffset: this.logStartOffset,
-          lastStableOffset: this.highWatermark,
-        };
-      } catch (err) {
-        if (generation !== this.generation && attempt === 0) continue;
-        this.deps.logger(`${this.dir}: read at ${offset} failed: ${(err as Error).message}`);
-        return out(ErrorCode.KAFKA_STORAGE_ERROR);
-      }
+    if (this.closed) {
+      return {
+        ok: false,
+        errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+        highWatermark: this.highWatermark,
+        logStartOffset: this.logStartOffset,
+      };
     }
+    return readLog(this.reader, this, offset, maxBytes, options.minOneBatch);
   }
 
   offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
@@ -381,12 +334,14 @@ export class Log implements PartitionLog {
 
   deleteRecordsBefore(offset: number): Promise<number> {
     return this.exclusively(async () => {
+      if (this.closed) throw new Error(`log ${this.dir} is closed`);
+      if (this.failed) throw this.failed;
       const target = offset < 0 ? this.highWatermark : Math.min(offset, this.highWatermark);
       if (target > this.logStartOffset) {
         this.logStartOffset = target;
         await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', target);
       }
-      await this.applyRetention(this.deps.now(), false);
+      await applyRetention(this, this.deps.now(), false);
       return this.logStartOffset;
     });
   }
@@ -396,34 +351,9 @@ export class Log implements PartitionLog {
       if (this.closed || this.failed) return;
       this.producers.expire(now, this.config.producerIdExpirationMs);
       const policy = this.config.cleanupPolicy;
-      await this.applyRetention(now, policy.includes('delete'));
+      await applyRetention(this, now, policy.includes('delete'));
       if (policy.includes('compact')) await compactLog(this, now);
     });
-  }
-
-  private async applyRetention(now: number, applyRetention: boolean): Promise<void> {
-    const { retentionMs, retentionBytes } = this.config;
-    const decision = selectSegmentsToDelete(
-      this.segments,
-      { retentionMs, retentionBytes, applyRetention },
-      now,
-      this.logStartOffset,
-    );
-    if (decision.deleteCount === 0) return;
-    if (decision.rollActive) this.roll();
-    await this.background;
-    if (this.failed) throw this.failed;
-    const victims = this.segments.slice(0, decision.deleteCount);
-    const newStart = Math.max(this.logStartOffset, this.segments[decision.deleteCount].baseOffset);
-    if (newStart > this.logStartOffset) {
-      this.logStartOffset = newStart;
-      await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', newStart);
-    }
-    this.deps.logger(
-      `${this.dir}: deleting ${victims.length} segment(s) below offset ${this.logStartOffset}`,
-    );
-    await this.replaceSegments(victims, null);
-    this.producers.truncateHead(this.logStartOffset);
   }
 
   /**
@@ -451,6 +381,12 @@ export class Log implements PartitionLog {
     return this.reader.indexes(seg);
   }
 
+  /** Waits for every rolled segment to be finalized; throws if the log failed meanwhile. */
+  async finalized(): Promise<void> {
+    await this.background;
+    if (this.failed) throw this.failed;
+  }
+
   /** Closed segments whose finalization is done (compaction input). */
   async closedSegments(): Promise<Segment[]> {
     await this.background;
@@ -467,18 +403,11 @@ export class Log implements PartitionLog {
         await this.commit.flush(this.logEndOffset);
         await this.background;
         if (this.failed) throw this.failed;
-        const active = this.active;
-        active.sealTimeIndex();
-        await active.writeIndexFiles();
-        await writeSnapshot(
-          this.deps.fs,
-          this.dir,
-          this.logEndOffset,
-          this.producers.encodeSnapshot(),
-        );
-        await writeCheckpoint(this.deps.fs, this.dir, 'log-start-offset', this.logStartOffset);
-        await writeCheckpoint(this.deps.fs, this.dir, 'recovery-point', this.logEndOffset);
-        await writeCleanShutdownMarker(this.deps.fs, this.dir);
+        await persistCleanShutdown(this.deps.fs, this.dir, this.active, {
+          logStartOffset: this.logStartOffset,
+          logEndOffset: this.logEndOffset,
+          snapshot: this.producers.encodeSnapshot(),
+        });
       } catch (err) {
         this.deps.logger(`${this.dir}: unclean close: ${(err as Error).message}`);
       }

@@ -95,7 +95,12 @@ export async function loadSegments(ctx: RecoveryContext): Promise<Segment[]> {
     let truncated = false;
     if (!loaded) truncated = await recoverSegment(ctx, seg);
     segments.push(seg);
-    if (truncated && !isLast) {
+    // A scanned segment ending before the next base lost its tail (compacted segments, which
+    // may end early, are below the recovery point and not scanned): later ones hold nothing
+    // acknowledged, since the writer fills segments strictly in order.
+    const incomplete =
+      !loaded && !rebuild.has(seg.baseOffset) && !isLast && seg.nextOffset < nextBase;
+    if ((truncated || incomplete) && !isLast) {
       for (const later of bases.slice(i + 1)) {
         ctx.logger(
           `${dir}: deleting segment ${later} after the truncated segment ${seg.baseOffset}`,

@@ -53,6 +53,7 @@ export class Segment {
   private closeWhenIdle = false;
   private evictable = false;
   private syncing: Promise<void> | null = null;
+  private createOnOpen = false;
 
   constructor(
     private readonly fs: FileOps,
@@ -80,13 +81,17 @@ export class Segment {
     return this.size === 0;
   }
 
-  /** Starts a new, empty active segment (creates/truncates its file). */
+  /**
+   * Starts a new, empty active segment. Its file is created by the first use — normally the
+   * first write, which the write queue issues only after every earlier segment's writes — so a
+   * crash never leaves a later segment file behind an incomplete one.
+   */
   static create(fs: FileOps, dir: string, baseOffset: number, handles: HandleCache): Segment {
     const seg = new Segment(fs, dir, baseOffset, handles);
     seg.offsetIndex = new OffsetIndex();
     seg.timeIndex = new TimeIndex();
     seg.needsDirSync = true;
-    seg.adoptOpening(fs.open(seg.logPath, 'create'));
+    seg.createOnOpen = true;
     return seg;
   }
 
@@ -191,7 +196,9 @@ export class Segment {
     if (this.opening) return this.opening;
     if (this.removed) return Promise.reject(new Error(`segment ${this.logPath} was removed`));
     this.closeWhenIdle = false;
-    return this.adoptOpening(this.fs.open(this.logPath, 'read'));
+    const mode = this.createOnOpen ? 'create' : 'read';
+    this.createOnOpen = false;
+    return this.adoptOpening(this.fs.open(this.logPath, mode));
   }
 
   /** The segment no longer receives appends: its handle may now be closed by the LRU. */
@@ -233,6 +240,8 @@ export class Segment {
   /** fsyncs everything written so far; concurrent callers share one fsync. */
   async sync(): Promise<void> {
     while (this.syncing) await this.syncing.catch(() => {});
+    // Not created yet: nothing was written, nothing to make durable.
+    if (this.createOnOpen) return;
     const upTo = this.writtenSize;
     if (upTo <= this.syncedSize && !this.needsDirSync) return;
     this.syncing = (async () => {

@@ -2,6 +2,10 @@
  * Topic-level configuration: every key Tributary accepts, its type, validation, and the
  * broker property it defaults from (its synonym). DescribeConfigs, CreateTopics, AlterConfigs
  * and IncrementalAlterConfigs all go through this table.
+ *
+ * The keys, types, defaults and checks follow Apache Kafka 4.x (LogConfig and
+ * ServerTopicConfigSynonyms); validation messages are Kafka's ConfigException texts, so a
+ * client shows the same sentence it would get from Kafka.
  */
 import type { CleanupPolicy, LogConfig } from '@tributary/log-store';
 import { type BrokerConfig, configString } from './broker-config.js';
@@ -25,164 +29,332 @@ export interface TopicConfigDef {
   brokerKey: string | null;
   /** Default when there is no broker synonym. */
   fallback?: string;
-  /** Returns a problem description or null. */
+  /** One line for DescribeConfigs include_documentation. */
+  doc: string;
+  /** Returns Kafka's problem description (without the "Invalid value" prefix) or null. */
   validate(value: string): string | null;
 }
 
 const LONG_MAX = '9223372036854775807';
+const INT_BOUNDS: [bigint, bigint] = [-(2n ** 31n), 2n ** 31n - 1n];
+const LONG_BOUNDS: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
 
-function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+function parseInteger(raw: string, [lo, hi]: [bigint, bigint]): bigint | null {
+  const v = raw.trim();
+  if (!/^[-+]?\d+$/.test(v)) return null;
+  const n = BigInt(v);
+  return n < lo || n > hi ? null : n;
+}
+
+/** ConfigDef INT/LONG with an optional Range (atLeast / between). */
+function integer(type: 'int' | 'long', min?: number, max?: number) {
+  const bounds = type === 'int' ? INT_BOUNDS : LONG_BOUNDS;
   return (v: string): string | null => {
-    if (!/^-?\d+$/.test(v.trim())) return `must be an integer`;
-    const n = Number(v);
-    if (v.trim() === LONG_MAX) return null;
-    if (n < min) return `must be at least ${min}`;
-    if (n > max) return `must be at most ${max}`;
+    const n = parseInteger(v, bounds);
+    if (n === null) return `Not a number of type ${type.toUpperCase()}`;
+    if (min !== undefined && n < BigInt(min)) return `Value must be at least ${min}`;
+    if (max !== undefined && n > BigInt(max)) return `Value must be no more than ${max}`;
     return null;
   };
 }
 
-function oneOf(values: string[]) {
+function double(min: number, max: number) {
+  return (v: string): string | null => {
+    const t = v.trim();
+    const n = Number(t);
+    if (t === '' || Number.isNaN(n)) return 'Not a number of type DOUBLE';
+    if (n < min) return `Value must be at least ${min}`;
+    if (n > max) return `Value must be no more than ${max}`;
+    return null;
+  };
+}
+
+function oneOf(values: readonly string[]) {
   return (v: string): string | null =>
-    values.includes(v) ? null : `must be one of ${values.join(', ')}`;
-}
-
-function ratio(v: string): string | null {
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 && n <= 1 ? null : 'must be between 0 and 1';
-}
-
-function cleanupPolicy(v: string): string | null {
-  const parts = v.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => p !== 'delete' && p !== 'compact'))
-    return 'must be a list of delete, compact';
-  return null;
+    values.includes(v.trim()) ? null : `String must be one of: ${values.join(', ')}`;
 }
 
 function bool(v: string): string | null {
-  return v === 'true' || v === 'false' ? null : 'must be true or false';
+  const t = v.trim().toLowerCase();
+  return t === 'true' || t === 'false' ? null : 'Expected value to be either true or false';
 }
 
-const INT_MAX = 2147483647;
+/** Kafka splits LIST values on commas with surrounding whitespace. */
+export function listItems(v: string): string[] {
+  const t = v.trim();
+  return t === '' ? [] : t.split(/\s*,\s*/);
+}
+
+function cleanupPolicy(v: string): string | null {
+  const items = listItems(v);
+  // Kafka 4.0 would take an empty list (no cleanup at all); the log store has no such mode.
+  if (items.length === 0) return 'String must be one of: compact, delete';
+  for (const item of items) {
+    if (item !== 'compact' && item !== 'delete') return 'String must be one of: compact, delete';
+  }
+  return null;
+}
+
+function gzipLevel(v: string): string | null {
+  const n = parseInteger(v, INT_BOUNDS);
+  if (n === null) return 'Not a number of type INT';
+  return n === -1n || (n >= 1n && n <= 9n) ? null : 'Value must be between 1 and 9, or -1';
+}
+
+function throttledReplicas(name: string) {
+  return (v: string): string | null => {
+    const items = listItems(v);
+    if (items.join('') === '*' || items.every((i) => /^(\d+:\d+)?$/.test(i))) return null;
+    return `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`;
+  };
+}
+
+/** Tiered storage is not wired to topics yet, so only the default is accepted. */
+function remoteStorage(v: string): string | null {
+  const problem = bool(v);
+  if (problem) return problem;
+  return v.trim().toLowerCase() === 'true'
+    ? 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'
+    : null;
+}
+
+const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
 
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   {
     name: 'cleanup.policy',
     type: 'list',
     brokerKey: 'log.cleanup.policy',
+    doc: 'delete (drop old segments by retention), compact (keep the latest record per key), or both.',
     validate: cleanupPolicy,
+  },
+  {
+    name: 'compression.gzip.level',
+    type: 'int',
+    brokerKey: 'compression.gzip.level',
+    doc: 'Compression level when compression.type is gzip.',
+    validate: gzipLevel,
+  },
+  {
+    name: 'compression.lz4.level',
+    type: 'int',
+    brokerKey: 'compression.lz4.level',
+    doc: 'Compression level when compression.type is lz4.',
+    validate: integer('int', 1, 17),
   },
   {
     name: 'compression.type',
     type: 'string',
     brokerKey: 'compression.type',
-    validate: oneOf(['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer']),
+    doc: "Final compression of the topic's batches; producer keeps what the producer sent.",
+    validate: oneOf(COMPRESSION_TYPES),
+  },
+  {
+    name: 'compression.zstd.level',
+    type: 'int',
+    brokerKey: 'compression.zstd.level',
+    doc: 'Compression level when compression.type is zstd.',
+    validate: integer('int', -131072, 22),
   },
   {
     name: 'delete.retention.ms',
     type: 'long',
     brokerKey: 'log.cleaner.delete.retention.ms',
-    validate: integer(0),
+    doc: 'How long tombstones are kept on compacted topics.',
+    validate: integer('long', 0),
   },
   {
     name: 'file.delete.delay.ms',
     type: 'long',
-    brokerKey: null,
-    fallback: '60000',
-    validate: integer(0),
+    brokerKey: 'log.segment.delete.delay.ms',
+    doc: 'Time to wait before deleting a file from the filesystem.',
+    validate: integer('long', 0),
   },
   {
     name: 'flush.messages',
     type: 'long',
     brokerKey: 'log.flush.interval.messages',
-    validate: integer(1),
+    doc: 'Force an fsync after this many messages.',
+    validate: integer('long', 1),
   },
-  { name: 'flush.ms', type: 'long', brokerKey: 'log.flush.interval.ms', validate: integer(0) },
+  {
+    name: 'flush.ms',
+    type: 'long',
+    brokerKey: 'log.flush.interval.ms',
+    doc: 'Force an fsync after this much time.',
+    validate: integer('long', 0),
+  },
+  {
+    name: 'follower.replication.throttled.replicas',
+    type: 'list',
+    brokerKey: null,
+    fallback: '',
+    doc: 'Replicas whose replication is throttled on the follower side.',
+    validate: throttledReplicas('follower.replication.throttled.replicas'),
+  },
   {
     name: 'index.interval.bytes',
     type: 'int',
     brokerKey: 'log.index.interval.bytes',
-    validate: integer(0, INT_MAX),
+    doc: 'Bytes between two entries of the offset index.',
+    validate: integer('int', 0),
+  },
+  {
+    name: 'leader.replication.throttled.replicas',
+    type: 'list',
+    brokerKey: null,
+    fallback: '',
+    doc: 'Replicas whose replication is throttled on the leader side.',
+    validate: throttledReplicas('leader.replication.throttled.replicas'),
+  },
+  {
+    name: 'local.retention.bytes',
+    type: 'long',
+    brokerKey: 'log.local.retention.bytes',
+    doc: 'Local-tier size limit per partition with tiered storage; -2 means retention.bytes.',
+    validate: integer('long', -2),
+  },
+  {
+    name: 'local.retention.ms',
+    type: 'long',
+    brokerKey: 'log.local.retention.ms',
+    doc: 'Local-tier time limit with tiered storage; -2 means retention.ms.',
+    validate: integer('long', -2),
   },
   {
     name: 'max.compaction.lag.ms',
     type: 'long',
-    brokerKey: null,
-    fallback: LONG_MAX,
-    validate: integer(1),
+    brokerKey: 'log.cleaner.max.compaction.lag.ms',
+    doc: 'Longest time a record stays ineligible for compaction.',
+    validate: integer('long', 1),
   },
   {
     name: 'max.message.bytes',
     type: 'int',
     brokerKey: 'message.max.bytes',
-    validate: integer(0, INT_MAX),
+    doc: 'Largest record batch the topic accepts.',
+    validate: integer('int', 0),
+  },
+  {
+    name: 'message.timestamp.after.max.ms',
+    type: 'long',
+    brokerKey: 'log.message.timestamp.after.max.ms',
+    doc: 'How far in the future a CreateTime timestamp may be.',
+    validate: integer('long', 0),
+  },
+  {
+    name: 'message.timestamp.before.max.ms',
+    type: 'long',
+    brokerKey: 'log.message.timestamp.before.max.ms',
+    doc: 'How far in the past a CreateTime timestamp may be.',
+    validate: integer('long', 0),
   },
   {
     name: 'message.timestamp.type',
     type: 'string',
     brokerKey: 'log.message.timestamp.type',
+    doc: 'CreateTime (set by the producer) or LogAppendTime (set by the broker).',
     validate: oneOf(['CreateTime', 'LogAppendTime']),
-  },
-  {
-    name: 'message.timestamp.before.max.ms',
-    type: 'long',
-    brokerKey: null,
-    fallback: LONG_MAX,
-    validate: integer(0),
-  },
-  {
-    name: 'message.timestamp.after.max.ms',
-    type: 'long',
-    brokerKey: null,
-    fallback: LONG_MAX,
-    validate: integer(0),
   },
   {
     name: 'min.cleanable.dirty.ratio',
     type: 'double',
     brokerKey: 'log.cleaner.min.cleanable.ratio',
-    validate: ratio,
+    doc: 'Share of the log that must be uncompacted before the cleaner runs.',
+    validate: double(0, 1),
   },
   {
     name: 'min.compaction.lag.ms',
     type: 'long',
     brokerKey: 'log.cleaner.min.compaction.lag.ms',
-    validate: integer(0),
+    doc: 'Shortest time a record stays uncompacted.',
+    validate: integer('long', 0),
   },
   {
     name: 'min.insync.replicas',
     type: 'int',
     brokerKey: 'min.insync.replicas',
-    validate: integer(1, INT_MAX),
+    doc: 'Replicas that must acknowledge an acks=all write.',
+    validate: integer('int', 1),
   },
-  { name: 'preallocate', type: 'boolean', brokerKey: null, fallback: 'false', validate: bool },
+  {
+    name: 'preallocate',
+    type: 'boolean',
+    brokerKey: 'log.preallocate',
+    doc: 'Preallocate segment files on disk.',
+    validate: bool,
+  },
+  {
+    name: 'remote.log.copy.disable',
+    type: 'boolean',
+    brokerKey: null,
+    fallback: 'false',
+    doc: 'Stop copying segments to remote storage.',
+    validate: bool,
+  },
+  {
+    name: 'remote.log.delete.on.disable',
+    type: 'boolean',
+    brokerKey: null,
+    fallback: 'false',
+    doc: 'Delete remote data when tiered storage is turned off for the topic.',
+    validate: bool,
+  },
+  {
+    name: 'remote.storage.enable',
+    type: 'boolean',
+    brokerKey: null,
+    fallback: 'false',
+    doc: 'Tier closed segments to remote storage.',
+    validate: remoteStorage,
+  },
   {
     name: 'retention.bytes',
     type: 'long',
     brokerKey: 'log.retention.bytes',
-    validate: integer(-1),
+    doc: 'Size limit per partition before old segments are deleted; -1 means none.',
+    validate: integer('long'),
   },
-  { name: 'retention.ms', type: 'long', brokerKey: 'log.retention.ms', validate: integer(-1) },
+  {
+    name: 'retention.ms',
+    type: 'long',
+    brokerKey: 'log.retention.ms',
+    doc: 'Age limit before old segments are deleted; -1 means none.',
+    validate: integer('long', -1),
+  },
   {
     name: 'segment.bytes',
     type: 'int',
     brokerKey: 'log.segment.bytes',
-    validate: integer(14, INT_MAX),
+    doc: 'Size of one segment file.',
+    validate: integer('int', 1024 * 1024),
   },
   {
     name: 'segment.index.bytes',
     type: 'int',
-    brokerKey: null,
-    fallback: '10485760',
-    validate: integer(4, INT_MAX),
+    brokerKey: 'log.index.size.max.bytes',
+    doc: 'Size of the offset index of one segment.',
+    validate: integer('int', 4),
   },
-  { name: 'segment.jitter.ms', type: 'long', brokerKey: null, fallback: '0', validate: integer(0) },
-  { name: 'segment.ms', type: 'long', brokerKey: 'log.roll.ms', validate: integer(1) },
+  {
+    name: 'segment.jitter.ms',
+    type: 'long',
+    brokerKey: 'log.roll.jitter.ms',
+    doc: 'Random jitter subtracted from segment.ms.',
+    validate: integer('long', 0),
+  },
+  {
+    name: 'segment.ms',
+    type: 'long',
+    brokerKey: 'log.roll.ms',
+    doc: 'Roll a new segment after this long even if it is not full.',
+    validate: integer('long', 1),
+  },
   {
     name: 'unclean.leader.election.enable',
     type: 'boolean',
-    brokerKey: null,
-    fallback: 'false',
+    brokerKey: 'unclean.leader.election.enable',
+    doc: 'Allow out-of-sync replicas to become leader.',
     validate: bool,
   },
 ];
@@ -195,9 +367,35 @@ export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map
 export function topicConfigProblem(name: string, value: string | null): string | null {
   const def = TOPIC_CONFIG_BY_NAME.get(name);
   if (!def) return `Unknown topic config name: ${name}`;
-  if (value === null) return `Null value not supported for topic config ${name}`;
+  if (value === null) return `Null value not supported for topic configs: ${name}`;
   const problem = def.validate(value);
   return problem ? `Invalid value ${value} for configuration ${name}: ${problem}` : null;
+}
+
+/**
+ * Validates a topic's complete set of overrides as Kafka's LogConfig.validate does: unknown
+ * names first, then each value, then the checks that span keys (against the effective values).
+ */
+export function topicOverridesProblem(
+  broker: BrokerConfig,
+  overrides: ReadonlyMap<string, string | null>,
+): string | null {
+  const nulls = [...overrides].filter(([, v]) => v === null).map(([k]) => k);
+  if (nulls.length > 0) return `Null value not supported for topic configs: ${nulls.join(',')}`;
+  for (const name of overrides.keys()) {
+    if (!TOPIC_CONFIG_BY_NAME.has(name)) return `Unknown topic config name: ${name}`;
+  }
+  for (const [name, value] of overrides) {
+    const problem = topicConfigProblem(name, value);
+    if (problem) return problem;
+  }
+  const effective = effectiveTopicConfig(broker, overrides as ReadonlyMap<string, string>);
+  const minLag = BigInt(effective.get('min.compaction.lag.ms')!.trim());
+  const maxLag = BigInt(effective.get('max.compaction.lag.ms')!.trim());
+  if (minLag > maxLag) {
+    return `conflict topic config setting min.compaction.lag.ms (${minLag}) > max.compaction.lag.ms (${maxLag})`;
+  }
+  return null;
 }
 
 export function defaultTopicConfigValue(broker: BrokerConfig, def: TopicConfigDef): string {
@@ -215,12 +413,12 @@ export function effectiveTopicConfig(
 }
 
 function num(v: string | undefined): number {
-  if (v === LONG_MAX) return Number.MAX_SAFE_INTEGER;
+  if (v?.trim() === LONG_MAX) return Number.MAX_SAFE_INTEGER;
   return Number(v);
 }
 
 function policy(v: string): CleanupPolicy {
-  const parts = new Set(v.split(',').map((p) => p.trim()));
+  const parts = new Set(listItems(v));
   if (parts.has('compact') && parts.has('delete')) return 'compact,delete';
   return parts.has('compact') ? 'compact' : 'delete';
 }
@@ -242,7 +440,7 @@ export function logConfigFor(
     indexIntervalBytes: num(c.get('index.interval.bytes')),
     maxMessageBytes: num(c.get('max.message.bytes')),
     messageTimestampType:
-      c.get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+      c.get('message.timestamp.type')?.trim() === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
     producerIdExpirationMs: num(configString(broker, 'producer.id.expiration.ms')),
   };
 }

@@ -12,7 +12,7 @@ import { rename, rm } from 'node:fs/promises';
 import { ErrorCode } from '@tributary/kafka-protocol';
 import { openPartitionLog, type PartitionLog } from '@tributary/log-store';
 import { type BrokerConfig, configNumber } from '../config/broker-config.js';
-import { logConfigFor, topicConfigProblem } from '../config/topic-configs.js';
+import { logConfigFor, topicOverridesProblem } from '../config/topic-configs.js';
 import type { DataDir } from '../storage/data-dir.js';
 import { readJsonIfExists, writeFileDurably } from '../storage/durable-file.js';
 import type { Logger } from '../logger.js';
@@ -121,7 +121,7 @@ export class TopicManager {
     return this.config.props.get('auto.create.topics.enable') !== 'false';
   }
 
-  /** Checks a create without doing it: name, partition count, configs, clashes. */
+  /** Checks a create without doing it, in Kafka's order: name, clashes, configs, partition count. */
   validateCreate(
     name: string,
     partitions: number,
@@ -137,17 +137,18 @@ export class TopicManager {
         ErrorCode.INVALID_TOPIC_EXCEPTION,
         `Topic '${name}' collides with existing topic: ${clash}`,
       );
+    const configProblem = topicOverridesProblem(this.config, configs);
+    if (configProblem) return fail(ErrorCode.INVALID_CONFIG, configProblem);
     if (!Number.isInteger(partitions) || partitions < 1)
-      return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+      return fail(
+        ErrorCode.INVALID_PARTITIONS,
+        'Number of partitions was set to an invalid non-positive value.',
+      );
     if (partitions > MAX_PARTITIONS_PER_TOPIC)
       return fail(
         ErrorCode.INVALID_PARTITIONS,
         `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
       );
-    for (const [k, v] of configs) {
-      const problem = topicConfigProblem(k, v);
-      if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
-    }
     return OK;
   }
 
@@ -226,13 +227,13 @@ export class TopicManager {
       if (!topic)
         return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
       const current = topic.partitions.length;
+      if (total === current)
+        return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
       if (total < current)
         return fail(
           ErrorCode.INVALID_PARTITIONS,
-          `Topic currently has ${current} partitions, which is higher than the requested ${total}.`,
+          `The topic ${name} currently has ${current} partition(s); ${total} would not be an increase.`,
         );
-      if (total === current)
-        return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
       if (total > MAX_PARTITIONS_PER_TOPIC)
         return fail(
           ErrorCode.INVALID_PARTITIONS,
@@ -252,22 +253,39 @@ export class TopicManager {
     });
   }
 
-  /** Replaces the topic's config overrides with `overrides` (already merged by the caller). */
+  /** Replaces the topic's config overrides with `overrides`. */
   setConfigs(
     name: string,
-    overrides: ReadonlyMap<string, string>,
+    overrides: ReadonlyMap<string, string | null>,
+    validateOnly: boolean,
+  ): Promise<AdminResult> {
+    return this.alterConfigs(name, () => overrides, validateOnly);
+  }
+
+  /**
+   * Replaces the topic's config overrides with what `change` makes of the current ones
+   * (IncrementalAlterConfigs applies its operations there). `change` runs inside the metadata
+   * queue, so two concurrent alterations of one topic cannot lose an update. As in Kafka, the
+   * new set is validated before the topic's existence is checked. The partition logs get the
+   * new LogConfig at once; the overrides are persisted before the call resolves.
+   */
+  alterConfigs(
+    name: string,
+    change: (
+      current: ReadonlyMap<string, string>,
+    ) => ReadonlyMap<string, string | null> | AdminResult,
     validateOnly: boolean,
   ): Promise<AdminResult> {
     return this.mutate(async () => {
       const topic = this.byName.get(name);
+      const overrides = change(topic?.configs ?? new Map<string, string>());
+      if ('errorCode' in overrides) return overrides;
+      const problem = topicOverridesProblem(this.config, overrides);
+      if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
       if (!topic)
         return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
-      for (const [k, v] of overrides) {
-        const problem = topicConfigProblem(k, v);
-        if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
-      }
       if (validateOnly) return OK;
-      topic.configs = new Map(overrides);
+      topic.configs = new Map([...overrides].map(([k, v]) => [k, v ?? '']));
       const logConfig = logConfigFor(this.config, topic.configs);
       for (const log of topic.partitions) log.setConfig(logConfig);
       await this.persist();

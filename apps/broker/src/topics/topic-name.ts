@@ -4,12 +4,12 @@ export const MAX_TOPIC_NAME_LENGTH = 249;
 
 /** Returns why `name` is not a legal topic name, or null when it is. */
 export function topicNameProblem(name: string | null): string | null {
-  if (name === null || name.length === 0) return 'Topic name is empty';
-  if (name === '.' || name === '..') return `Topic name cannot be "${name}"`;
+  if (name === null || name.length === 0) return "Topic name is illegal, it can't be empty";
+  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
   if (name.length > MAX_TOPIC_NAME_LENGTH)
-    return `Topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
   if (!LEGAL.test(name))
-    return `Topic name "${name}" is illegal: it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
   return null;
 }
 
