@@ -391,6 +391,38 @@ export class GroupCoordinator {
     return { errorCode: ErrorCode.NONE, partitionErrors };
   }
 
+  /**
+   * A deleted topic takes its committed offsets with it, in every group (Kafka's
+   * onPartitionsDeleted); Empty groups left without offsets go too. Call after a topic is
+   * deleted, so a topic re-created under the same name starts without stale offsets.
+   */
+  async deleteTopicOffsets(topics: readonly string[]): Promise<void> {
+    const gone = new Set(topics);
+    const records: StoreRecord[] = [];
+    for (const group of [...this.groups.values()]) {
+      let remaining = 0;
+      for (const [topic, parts] of this.store.offsets(group.groupId)) {
+        if (!gone.has(topic)) {
+          remaining += parts.size;
+          continue;
+        }
+        for (const partition of parts.keys()) {
+          records.push({ type: 'offset-delete', group: group.groupId, topic, partition });
+        }
+      }
+      if (remaining === 0 && group.is('Empty') && group.pendingMembers.size === 0) {
+        this.dropGroup(group);
+        records.push({ type: 'group-delete', group: group.groupId });
+      }
+    }
+    if (records.length === 0) return;
+    await this.store.append(records).catch((err: unknown) => {
+      this.log.warn(
+        `group coordinator: offsets of deleted topics not removed: ${(err as Error).message}`,
+      );
+    });
+  }
+
   private removable(group: ClassicGroup): boolean {
     return (
       group.is('Empty') && group.pendingMembers.size === 0 && !this.store.hasOffsets(group.groupId)

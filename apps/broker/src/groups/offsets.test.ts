@@ -301,6 +301,32 @@ describe('deleting groups and offsets', () => {
   });
 });
 
+describe('deleted topics', () => {
+  it('takes their offsets out of every group; Empty groups left without offsets go', async () => {
+    await commit({
+      groupId: 'both',
+      offsets: [
+        ['t', 0, 1],
+        ['u', 0, 2],
+      ],
+    });
+    await commit({
+      groupId: 'only-t',
+      offsets: [
+        ['t', 0, 1],
+        ['t', 1, 1],
+      ],
+    });
+    const m = await stableMember(['t']);
+    await commit({ generationId: 1, memberId: m, offsets: [['t', 0, 5]] });
+    await h.coordinator.deleteTopicOffsets(['t']);
+    expect(fetched('both')).toEqual({ 'u-0': 2 });
+    expect(h.coordinator.group('only-t')).toBeUndefined();
+    expect(fetched()).toEqual({});
+    expect(h.coordinator.group('g')?.state).toBe('Stable'); // an active group stays
+  });
+});
+
 describe('persistence', () => {
   it('keeps committed offsets, Empty groups and Stable members across a restart', async () => {
     const m = await stableMember();
