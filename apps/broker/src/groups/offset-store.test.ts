@@ -150,6 +150,39 @@ describe('offset store', () => {
     await reopened.close();
   });
 
+  it('compacts by size when large group records pile up', async () => {
+    const store = await OffsetStore.open(dir, { log: silentLog, compactMinBytes: 20_000 });
+    const big = 'x'.repeat(2_000);
+    for (let i = 0; i < 100; i++) {
+      await store.append([
+        {
+          type: 'group',
+          group: 'g',
+          value: { protocolType: big, generationId: i, empty: false, stateTimestamp: 0 },
+        },
+      ]);
+    }
+    await store.close();
+    expect((await stat(file())).size).toBeLessThan(25_000);
+    const reopened = await OffsetStore.open(dir, { log: silentLog });
+    expect(reopened.groupRecord('g')?.generationId).toBe(99);
+    await reopened.close();
+  });
+
+  it('keeps appending to the current file when a compaction fails before its rename', async () => {
+    const fs = new FaultyFs();
+    const store = await OffsetStore.open(dir, { fs, log: silentLog, compactMinRecords: 5 });
+    for (let i = 0; i < 5; i++) await store.append([commit(0, i)]);
+    fs.failNextWrite = true; // hits the compaction's new file, not the commit
+    await store.append([commit(0, 5)]);
+    await store.append([commit(0, 6)]); // the retried compaction succeeds
+    await store.close();
+    const reopened = await OffsetStore.open(dir, { log: silentLog });
+    expect(reopened.offset('g', 't', 0)?.offset).toBe(6);
+    await reopened.close();
+    expect(decodeFrames(await readFile(file())).frames.flat().length).toBeLessThanOrEqual(2);
+  });
+
   it('fails the batch whose fsync or write fails, then rewrites the file without it', async () => {
     const fs = new FaultyFs();
     const store = await OffsetStore.open(dir, { fs, log: silentLog });

@@ -16,8 +16,10 @@
  * does not parse; that torn tail (a crash mid-append) is truncated away.
  *
  * Compaction: when the file holds more than `compactMinRecords` records and over twice the
- * live ones, the writer loop (between batches, so nothing interleaves) writes the live state
- * to offsets.log.compact, fsyncs it, renames it over offsets.log and fsyncs the directory.
+ * live ones (or, for large group records, more than `compactMinBytes` and four times its size
+ * after the last compaction), the writer loop (between batches, so nothing interleaves)
+ * writes the live state to offsets.log.compact, fsyncs it, renames it over offsets.log and
+ * fsyncs the directory. A compaction that fails before the rename is retried later.
  * A failed write or fsync fails its batch and forces the same rewrite before the next batch,
  * so the file never keeps records the callers were told had failed (unless we crash first).
  */
@@ -72,8 +74,10 @@ export type PartitionOffsets = ReadonlyMap<string, ReadonlyMap<number, Committed
 export interface OffsetStoreOptions {
   fs?: StoreFs;
   log?: Logger;
-  /** Compaction is considered once the file holds this many records. */
+  /** Compaction is considered once the file holds this many records (mostly overwritten)... */
   compactMinRecords?: number;
+  /** ...or this many bytes and four times its size after the last compaction (large group records). */
+  compactMinBytes?: number;
 }
 
 const FILE = 'offsets.log';
@@ -129,6 +133,9 @@ export class OffsetStore {
   private closed = false;
   private needsRewrite = false;
   private fileRecords = 0;
+  private fileBytes = 0;
+  /** Size of the file right after the last compaction: the live state then. */
+  private compactedBytes = 0;
 
   private constructor(
     private readonly dir: string,
@@ -136,6 +143,7 @@ export class OffsetStore {
     private file: StoreFile,
     private readonly log: Logger | undefined,
     private readonly compactMinRecords: number,
+    private readonly compactMinBytes: number,
   ) {}
 
   static async open(dir: string, options: OffsetStoreOptions = {}): Promise<OffsetStore> {
@@ -152,11 +160,19 @@ export class OffsetStore {
       await fs.truncate(path, end);
     }
     const file = await fs.open(path, 'a');
-    const store = new OffsetStore(dir, fs, file, options.log, options.compactMinRecords ?? 100_000);
+    const store = new OffsetStore(
+      dir,
+      fs,
+      file,
+      options.log,
+      options.compactMinRecords ?? 100_000,
+      options.compactMinBytes ?? 64 * 1024 * 1024,
+    );
     for (const records of frames) {
       for (const r of records) store.apply(r);
       store.fileRecords += records.length;
     }
+    store.fileBytes = end;
     return store;
   }
 
@@ -230,7 +246,8 @@ export class OffsetStore {
       const batch = this.queue;
       this.queue = [];
       try {
-        if (this.needsRewrite || this.compactionDue()) await this.rewrite();
+        if (this.needsRewrite) await this.rewrite();
+        else if (this.compactionDue()) await this.compact();
         await this.file.write(
           batch.length === 1 ? batch[0].frame : Buffer.concat(batch.map((p) => p.frame)),
         );
@@ -248,6 +265,7 @@ export class OffsetStore {
         this.trackInFlight(p.records, -1);
         for (const r of p.records) this.apply(r);
         this.fileRecords += p.records.length;
+        this.fileBytes += p.frame.length;
         p.resolve();
       }
     }
@@ -261,29 +279,53 @@ export class OffsetStore {
   }
 
   private compactionDue(): boolean {
-    return this.fileRecords >= this.compactMinRecords && this.fileRecords > 2 * this.liveRecords();
+    const byRecords =
+      this.fileRecords >= this.compactMinRecords && this.fileRecords > 2 * this.liveRecords();
+    const byBytes =
+      this.fileBytes >= this.compactMinBytes && this.fileBytes > 4 * this.compactedBytes;
+    return byRecords || byBytes;
   }
 
-  /** Replaces the file with one holding exactly the live state. */
+  /** Optional compaction: if it fails before the swap, appends go on to the current file. */
+  private async compact(): Promise<void> {
+    try {
+      await this.rewrite();
+    } catch (err) {
+      if (this.needsRewrite) throw err; // failed after the swap: the current file is no more
+      this.log?.warn(`group store compaction failed, will retry: ${(err as Error).message}`);
+      await this.fs.remove(join(this.dir, `${FILE}.compact`)).catch(() => undefined);
+    }
+  }
+
+  /** Replaces the file with one holding exactly the live state (tmp file, fsync, rename). */
   private async rewrite(): Promise<void> {
     const path = join(this.dir, FILE);
     const tmp = `${path}.compact`;
     const live = this.snapshot();
+    let bytes = 0;
     const out = await this.fs.open(tmp, 'w');
     try {
       for (let i = 0; i < live.length; i += SNAPSHOT_FRAME_RECORDS) {
-        await out.write(encodeFrame(live.slice(i, i + SNAPSHOT_FRAME_RECORDS)));
+        const frame = encodeFrame(live.slice(i, i + SNAPSHOT_FRAME_RECORDS));
+        await out.write(frame);
+        bytes += frame.length;
       }
       await out.datasync();
     } finally {
       await out.close();
     }
-    await this.file.close().catch(() => undefined);
+    // From the rename on, the open handle points at the replaced file: any failure until the
+    // new handle is open must force another rewrite before the next append.
+    this.needsRewrite = true;
     await this.fs.rename(tmp, path);
     await this.fs.syncDir(this.dir);
+    const previous = this.file;
     this.file = await this.fs.open(path, 'a');
+    await previous.close().catch(() => undefined);
     this.log?.debug(`group store compacted ${this.fileRecords} records to ${live.length}`);
     this.fileRecords = live.length;
+    this.fileBytes = bytes;
+    this.compactedBytes = bytes;
     this.needsRewrite = false;
   }
 
