@@ -131,6 +131,7 @@ export class OffsetStore {
   private loop: Promise<void> = Promise.resolve();
   private running = false;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private needsRewrite = false;
   private fileRecords = 0;
   private fileBytes = 0;
@@ -220,11 +221,13 @@ export class OffsetStore {
     });
   }
 
-  /** Waits for queued writes, then closes the file. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.loop;
-    await this.file.close();
+  /** Waits for queued writes, then closes the file (once; later calls wait for the same). */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      this.closing = this.loop.then(() => this.file.close());
+    }
+    return this.closing;
   }
 
   private trackInFlight(records: StoreRecord[], delta: number): void {

@@ -1,6 +1,9 @@
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ErrorCode } from '@tributary/kafka-protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommitRequest } from './group-coordinator.js';
+import { encodeFrame } from './offset-store.js';
 import { Harness, flush, joinRequest, subscription, track } from './testing.js';
 
 let h: Harness;
@@ -367,6 +370,38 @@ describe('persistence', () => {
     await h.tick();
     expect(again.value.generationId).toBe(3); // generations continue after restarts
     expect(fetched()).toEqual({ 't-0': 13, 't-1': 12 });
+  });
+
+  it('recovers the offsets after a crash left half a record at the end of the file', async () => {
+    await commit({ offsets: [['t', 0, 1]] });
+    await commit({
+      offsets: [
+        ['t', 0, 2],
+        ['t', 1, 2],
+      ],
+    });
+    await h.coordinator.close();
+    const torn = encodeFrame([
+      {
+        type: 'offset',
+        group: 'g',
+        topic: 't',
+        partition: 0,
+        value: {
+          offset: 3,
+          leaderEpoch: -1,
+          metadata: '',
+          commitTimestamp: 0,
+          expireTimestamp: -1,
+        },
+      },
+    ]);
+    await appendFile(join(h.dir, 'offsets.log'), torn.subarray(0, torn.length - 3));
+    await h.restart();
+    expect(fetched()).toEqual({ 't-0': 2, 't-1': 2 });
+    expect(await commit({ offsets: [['t', 0, 4]] })).toEqual([0]);
+    await h.restart();
+    expect(fetched()).toEqual({ 't-0': 4, 't-1': 2 });
   });
 
   it('brings a group that was rebalancing at shutdown back at its last Stable generation', async () => {
