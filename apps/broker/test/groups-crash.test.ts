@@ -3,10 +3,6 @@
  * on several connections (so commits share fsyncs), is SIGKILLed mid-stream, and on restart
  * every acknowledged commit is there (at most the one in flight beyond it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import {
   ApiKey,
   ErrorCode,
@@ -17,54 +13,20 @@ import {
   type OffsetCommitResponse,
   type OffsetFetchResponse,
 } from '@tributary/kafka-protocol';
+import { startBroker, type BrokerProcess } from '@tributary/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 
-const MAIN = resolve(import.meta.dirname, '../src/main.ts');
 const TOPIC = 'crash-topic';
 const PARTITIONS = 6;
 const GROUP = 'crash-group';
 
-interface Child {
-  proc: ChildProcess;
-  port: number;
-}
+let broker: BrokerProcess | undefined;
 
-function startChild(dataDir: string): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--conditions=@tributary/source',
-      '--import',
-      'tsx',
-      MAIN,
-      '--data-dir',
-      dataDir,
-      '--listen',
-      '127.0.0.1:0',
-      '--set',
-      `num.partitions=${PARTITIONS}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TRIBUTARY_LOG_LEVEL: 'warn' } },
-  );
-  return new Promise((resolvePort, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on [^:]+:(\d+)/.exec(out);
-      if (m) resolvePort({ proc, port: Number(m[1]) });
-    });
-    proc.once('exit', (code) => reject(new Error(`broker exited with ${code} before listening`)));
-  });
-}
-
-function kill9(child: Child): Promise<void> {
-  return new Promise((done) => {
-    child.proc.once('exit', () => done());
-    child.proc.kill('SIGKILL');
-  });
-}
+afterAll(async () => {
+  await broker?.dispose();
+});
 
 function commitRequest(partition: number, offset: number): unknown {
   return makeOffsetCommitRequest({
@@ -88,22 +50,16 @@ function commitRequest(partition: number, offset: number): unknown {
   });
 }
 
-let dataDir: string;
-let child: Child | undefined;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tributary-groups-crash-'));
-});
-
-afterAll(async () => {
-  if (child && child.proc.exitCode === null) await kill9(child);
-  await rm(dataDir, { recursive: true, force: true });
-});
-
 describe('offset durability across kill -9', () => {
   it('keeps every acknowledged commit', async () => {
-    child = await startChild(dataDir);
-    const admin = await RawClient.connect(child.port);
+    // The source entry through tsx, so the test exercises this tree without a build.
+    broker = await startBroker({
+      entry: 'apps/broker/src/main.ts',
+      nodeArgs: ['--conditions=@tributary/source', '--import', 'tsx'],
+      args: ['--set', `num.partitions=${PARTITIONS}`],
+      env: { TRIBUTARY_LOG_LEVEL: 'warn' },
+    });
+    const admin = await RawClient.connect(broker.port);
     const md = await admin.call<MetadataResponse>(
       ApiKey.Metadata,
       12,
@@ -119,7 +75,7 @@ describe('offset durability across kill -9', () => {
     const acked = new Array<number>(PARTITIONS).fill(0);
     let stop = false;
     const committers = Array.from({ length: PARTITIONS }, async (_, partition) => {
-      const c = await RawClient.connect(child!.port);
+      const c = await RawClient.connect(broker!.port);
       try {
         for (let offset = 1; !stop; offset++) {
           const r = await c.call<OffsetCommitResponse>(
@@ -137,13 +93,13 @@ describe('offset durability across kill -9', () => {
       }
     });
     await new Promise((r) => setTimeout(r, 400));
-    await kill9(child);
+    await broker.kill();
     stop = true;
     await Promise.all(committers);
     expect(Math.min(...acked)).toBeGreaterThan(0);
 
-    child = await startChild(dataDir);
-    const c = await RawClient.connect(child.port);
+    await broker.restart();
+    const c = await RawClient.connect(broker.port);
     const fetched = await c.call<OffsetFetchResponse>(
       ApiKey.OffsetFetch,
       8,
@@ -164,7 +120,7 @@ describe('offset durability across kill -9', () => {
     // A real client sees the same offsets.
     const kafka = new Kafka({
       clientId: 'crash-it',
-      brokers: [`127.0.0.1:${child.port}`],
+      brokers: [broker.bootstrap],
       logLevel: logLevel.NOTHING,
     });
     const kadmin = kafka.admin();
