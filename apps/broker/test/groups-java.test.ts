@@ -24,6 +24,14 @@ const FAST_GROUP = {
   'fetch.max.wait.ms': '100',
 };
 
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function committedOffsets(group: string): Promise<Map<number, number>> {
   const kafka = new Kafka({
     clientId: 'java-it-admin',
@@ -46,12 +54,15 @@ beforeAll(async () => {
     'num.partitions': String(PARTITIONS),
     'group.min.session.timeout.ms': '1000',
   });
-  const { summary } = await produceIdempotent(tb.bootstrap, TOPIC, {
-    count: 600,
-    valueSize: 50,
-    quiet: true,
+  const kafka = new Kafka({
+    clientId: 'java-it-admin',
+    brokers: [tb.bootstrap],
+    logLevel: logLevel.NOTHING,
   });
-  expect(summary).toMatchObject({ acked: 600, errors: 0 });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
 }, 600_000);
 
 afterAll(async () => {
@@ -60,24 +71,37 @@ afterAll(async () => {
 
 describe('Java consumer group (classic protocol)', () => {
   it('three members consume every record, committing as they go', async () => {
-    const runs = await Promise.all(
+    const running = Promise.all(
       [1, 2, 3].map(() =>
         consumeGroup(tb.bootstrap, TOPIC, {
           group: 'java-g',
-          consumeTimeoutMs: 10_000,
+          consumeTimeoutMs: 14_000,
           allowPartial: true,
           valueFormat: 'none',
           properties: FAST_GROUP,
         }),
       ),
     );
+    // Produce once all three are in, so every member gets partitions with records.
+    const group = () => tb.broker.context.groups.group('java-g');
+    await waitFor(
+      'a stable group of three',
+      () => group()?.state === 'Stable' && group()?.size === 3,
+    );
+    const { summary } = await produceIdempotent(tb.bootstrap, TOPIC, {
+      count: 600,
+      valueSize: 50,
+      quiet: true,
+    });
+    expect(summary).toMatchObject({ acked: 600, errors: 0 });
+    const runs = await running;
     const all: ConsumedRecord[] = runs.flatMap((r) => r.records);
     const distinct = new Set(all.map((r) => `${r.partition}/${r.offset}`));
     expect(distinct.size).toBe(600);
     // Synchronous commits after every poll: a partition changing hands is re-read at most
     // from its last commit, so duplicates stay few.
     expect(all.length - distinct.size).toBeLessThan(600);
-    expect(runs.filter((r) => r.summary.consumed > 0).length).toBeGreaterThan(1);
+    expect(runs.filter((r) => r.summary.consumed > 0)).toHaveLength(3);
     const committed = await committedOffsets('java-g');
     expect([...committed.values()].reduce((a, b) => a + b, 0)).toBe(600);
   });
