@@ -69,7 +69,7 @@ const USAGE = `usage: npx tsx bench/broker.ts [options]   (each option also as a
   --fsync-records N      records per throughput run on kafka-fsync (BENCH_FSYNC_RECORDS; default 50000)
   --record-size B        bytes per record (BENCH_RECORD_SIZE; default 1024)
   --partitions P         partitions per topic (BENCH_PARTITIONS; default 1)
-  --warmup-records N     untimed records first, to warm up the broker (BENCH_WARMUP_RECORDS; default 50000)
+  --warmup-records N     untimed records first, to warm up the broker (BENCH_WARMUP_RECORDS; default 100000)
   --latency-rate R       records/s of the fixed-rate latency runs, 0 = skip (BENCH_LATENCY_RATE; default 500)
   --latency-records N    records per latency run (BENCH_LATENCY_RECORDS; default 7500)
   --kafka-heap-mb M      Apache Kafka heap (BENCH_KAFKA_HEAP_MB; default 512)
@@ -120,7 +120,7 @@ function settings(): Settings {
     fsyncRecords: int('fsync-records', 'BENCH_FSYNC_RECORDS', 50_000),
     recordSize: int('record-size', 'BENCH_RECORD_SIZE', 1024),
     partitions: Math.max(1, int('partitions', 'BENCH_PARTITIONS', 1)),
-    warmupRecords: int('warmup-records', 'BENCH_WARMUP_RECORDS', 50_000),
+    warmupRecords: int('warmup-records', 'BENCH_WARMUP_RECORDS', 100_000),
     latencyRate: int('latency-rate', 'BENCH_LATENCY_RATE', 500),
     latencyRecords: int('latency-records', 'BENCH_LATENCY_RECORDS', 7500),
     kafkaHeapMb: int('kafka-heap-mb', 'BENCH_KAFKA_HEAP_MB', 512),

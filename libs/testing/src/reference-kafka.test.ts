@@ -4,6 +4,7 @@
  * runs only with TRIBUTARY_REFERENCE_TESTS=1 (npm run test:reference -w @tributary/testing).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureJavaTools } from './java.js';
@@ -12,7 +13,7 @@ import { consumeGroup } from './java-consumer.js';
 import { expectedValue, produceIdempotent, sha256Hex } from './java-producer.js';
 import { runConsumerPerf, runProducerPerf } from './kafka-perf.js';
 import type { KcatCompression, KcatMessage } from './kcat.js';
-import { kcatConsume, kcatMetadata, kcatProduce } from './kcat.js';
+import { kcatConsume, kcatMetadata, kcatProduce, kcatProduceFile } from './kcat.js';
 import { dumpLogSegment } from './log-dump.js';
 import type { ReferenceKafka } from './reference-kafka.js';
 import { startReferenceKafka } from './reference-kafka.js';
@@ -191,6 +192,33 @@ describe.runIf(enabled)('harness against Apache Kafka (reference broker)', () =>
         SLOW,
       );
     }
+
+    it(
+      'from a file, with a key delimiter',
+      async () => {
+        const dir = await createTempDir('tributary-kcat-file-');
+        try {
+          const file = join(dir.path, 'messages.txt');
+          await writeFile(file, 'k1\tv1\nk2\tv2\n');
+          await kcatProduceFile(
+            {
+              bootstrap: kafka.bootstrap,
+              topic: 'kcat-file',
+              keyDelimiter: '\\t',
+              compression: 'lz4',
+            },
+            file,
+          );
+          const got = await kcatConsume({ bootstrap: kafka.bootstrap, topic: 'kcat-file' });
+          expect(got.map((r) => `${r.key?.toString()}=${r.value?.toString()}@${r.offset}`)).toEqual(
+            ['k1=v1@0', 'k2=v2@1'],
+          );
+        } finally {
+          await dir.remove();
+        }
+      },
+      SLOW,
+    );
 
     it(
       'NULL keys and values (tombstones) and metadata',
