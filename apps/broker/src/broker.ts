@@ -8,6 +8,8 @@ import { handlerRegistry } from './api/registry.js';
 import { type BrokerConfig, configNumber } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
+import { groupConfigFrom } from './groups/group-config.js';
+import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
 import { KafkaServer } from './server/server.js';
@@ -29,12 +31,14 @@ export class Broker {
     const clusterId = await loadClusterId(dir, config.nodeId);
     const topics = await TopicManager.open(config, dir, log);
     const producerIds = await ProducerIdManager.open(dir);
+    const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     const context: BrokerContext = {
       config,
       clusterId,
       topics,
       producerIds,
       fetchWaiters: new FetchWaiters(),
+      groups,
       handlers: handlerRegistry(),
       log,
     };
@@ -53,7 +57,9 @@ export class Broker {
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and closed. */
   async stop(): Promise<void> {
     this.context.fetchWaiters.wakeAll();
+    this.context.groups.shutdown();
     await this.server.close();
+    await this.context.groups.close();
     await this.context.topics.close();
   }
 }

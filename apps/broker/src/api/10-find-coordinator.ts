@@ -1,0 +1,76 @@
+/**
+ * FindCoordinator (key 10), versions 0-6.
+ * This broker coordinates every consumer group (key type 0), so it answers with itself.
+ * Transactions are not supported: key type 1 gets COORDINATOR_NOT_AVAILABLE, as do share
+ * groups (2); any other key type is INVALID_REQUEST. Kafka does not validate the group id
+ * here (an empty one is found like any other), and neither do we.
+ * Version notes: v0 has no key type (always group); v1-3 add error_message (Kafka sends the
+ * error's message, "NONE" on success); v4+ batches coordinator_keys with a result per key.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  makeFindCoordinatorResponse,
+  makeFindCoordinatorResponseCoordinator,
+  readFindCoordinatorRequest,
+  writeFindCoordinatorResponse,
+  type FindCoordinatorResponseCoordinator,
+} from '@tributary/kafka-protocol';
+import type { BrokerContext } from '../context.js';
+import { defineHandler } from './handler.js';
+
+const KEY_TYPE_GROUP = 0;
+const KEY_TYPE_TRANSACTION = 1;
+const KEY_TYPE_SHARE = 2;
+
+const MESSAGES: Readonly<Record<number, string>> = {
+  [ErrorCode.NONE]: 'NONE',
+  [ErrorCode.COORDINATOR_NOT_AVAILABLE]: 'The coordinator is not available.',
+  [ErrorCode.INVALID_REQUEST]: 'Unknown coordinator type.',
+};
+
+function locate(
+  broker: BrokerContext,
+  key: string,
+  keyType: number,
+): FindCoordinatorResponseCoordinator {
+  const errorCode =
+    keyType === KEY_TYPE_GROUP
+      ? ErrorCode.NONE
+      : keyType === KEY_TYPE_TRANSACTION || keyType === KEY_TYPE_SHARE
+        ? ErrorCode.COORDINATOR_NOT_AVAILABLE
+        : ErrorCode.INVALID_REQUEST;
+  const ok = errorCode === ErrorCode.NONE;
+  return makeFindCoordinatorResponseCoordinator({
+    key,
+    nodeId: ok ? broker.config.nodeId : -1,
+    host: ok ? broker.config.advertisedHost : '',
+    port: ok ? broker.config.advertisedPort : -1,
+    errorCode,
+    errorMessage: null,
+  });
+}
+
+export const findCoordinatorHandler = defineHandler({
+  apiKey: ApiKey.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  readRequest: readFindCoordinatorRequest,
+  writeResponse: writeFindCoordinatorResponse,
+  handle(req, { broker, apiVersion }) {
+    const keyType = apiVersion >= 1 ? req.keyType : KEY_TYPE_GROUP;
+    if (apiVersion >= 4) {
+      return makeFindCoordinatorResponse({
+        coordinators: req.coordinatorKeys.map((k) => locate(broker, k, keyType)),
+      });
+    }
+    const c = locate(broker, req.key, keyType);
+    return makeFindCoordinatorResponse({
+      errorCode: c.errorCode,
+      errorMessage: MESSAGES[c.errorCode] ?? null,
+      nodeId: c.nodeId,
+      host: c.host,
+      port: c.port,
+    });
+  },
+});
