@@ -25,7 +25,8 @@ export async function startRecordingProxy(
       while (pending.length >= 4) {
         const size = pending.readInt32BE(0);
         if (size < 0 || pending.length < 4 + size) break;
-        if (recording && frames.length < maxFrames) frames.push(Buffer.from(pending.subarray(0, 4 + size)));
+        if (recording && frames.length < maxFrames)
+          frames.push(Buffer.from(pending.subarray(0, 4 + size)));
         pending = pending.subarray(4 + size);
       }
       upstream.write(chunk);

@@ -32,6 +32,7 @@ export class Broker {
     const topics = await TopicManager.open(config, dir, log);
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
+    topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
     const context: BrokerContext = {
       config,
       clusterId,

@@ -58,6 +58,7 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['group.initial.rebalance.delay.ms', '3000'],
   ['group.max.size', '2147483647'],
   ['offsets.retention.minutes', '10080'],
+  ['offsets.retention.check.interval.ms', '600000'],
   ['offset.metadata.max.bytes', '4096'],
   ['producer.id.expiration.ms', '86400000'],
   ['max.incremental.fetch.session.cache.slots', '1000'],

@@ -25,21 +25,13 @@ export const DEFAULT_GROUP_CONFIG: GroupConfig = {
 };
 
 export function groupConfigFrom(config: BrokerConfig): GroupConfig {
-  // offsets.retention.check.interval.ms is not in BROKER_DEFAULTS (yet); Kafka's default applies.
-  const checkInterval = Number(
-    config.props.get('offsets.retention.check.interval.ms') ??
-      DEFAULT_GROUP_CONFIG.offsetsRetentionCheckIntervalMs,
-  );
   return {
     minSessionTimeoutMs: configNumber(config, 'group.min.session.timeout.ms'),
     maxSessionTimeoutMs: configNumber(config, 'group.max.session.timeout.ms'),
     initialRebalanceDelayMs: configNumber(config, 'group.initial.rebalance.delay.ms'),
     maxSize: configNumber(config, 'group.max.size'),
     offsetsRetentionMs: configNumber(config, 'offsets.retention.minutes') * 60_000,
-    offsetsRetentionCheckIntervalMs:
-      Number.isFinite(checkInterval) && checkInterval > 0
-        ? checkInterval
-        : DEFAULT_GROUP_CONFIG.offsetsRetentionCheckIntervalMs,
+    offsetsRetentionCheckIntervalMs: configNumber(config, 'offsets.retention.check.interval.ms'),
     offsetMetadataMaxBytes: configNumber(config, 'offset.metadata.max.bytes'),
     newMemberJoinTimeoutMs: DEFAULT_GROUP_CONFIG.newMemberJoinTimeoutMs,
   };

@@ -48,6 +48,7 @@ export class TopicManager {
   private queue: Promise<unknown> = Promise.resolve();
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenanceRunning = false;
+  private readonly deletedListeners: Array<(name: string) => Promise<void>> = [];
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -93,6 +94,11 @@ export class TopicManager {
       })),
     };
     await writeFileDurably(this.dir.topicsFile, JSON.stringify(file, null, 2));
+  }
+
+  /** Other contexts (consumer groups) clean up what they keep about a deleted topic. */
+  onTopicDeleted(listener: (name: string) => Promise<void>): void {
+    this.deletedListeners.push(listener);
   }
 
   get(name: string): Topic | undefined {
@@ -217,6 +223,11 @@ export class TopicManager {
         }),
       );
       this.log.info(`deleted topic ${name}`);
+      for (const listener of this.deletedListeners) {
+        await listener(name).catch((err: unknown) =>
+          this.log.error(`cleanup after deleting ${name} failed: ${(err as Error).message}`),
+        );
+      }
       return OK;
     });
   }
