@@ -8,6 +8,7 @@ import { handlerRegistry } from './api/registry.js';
 import { type BrokerConfig, configNumber } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
+import { FetchBuffers } from './memory/fetch-buffers.js';
 import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
@@ -39,6 +40,7 @@ export class Broker {
       topics,
       producerIds,
       fetchWaiters: new FetchWaiters(),
+      fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
       handlers: handlerRegistry(),
       log,
@@ -48,11 +50,17 @@ export class Broker {
       port: config.listenPort,
       maxRequestBytes: configNumber(config, 'socket.request.max.bytes'),
       idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
+      queuedMaxRequestBytes: configNumber(config, 'queued.max.request.bytes'),
     });
     const address = await server.listen();
     if (config.advertisedPort === 0) config.advertisedPort = address.port;
     topics.startMaintenance();
     return new Broker(context, server, address);
+  }
+
+  /** Request bytes read but not yet answered (queued.max.request.bytes accounting). */
+  get requestMemoryUsed(): number {
+    return this.server.requestMemory.used;
   }
 
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and closed. */

@@ -310,7 +310,7 @@ export class Log implements PartitionLog {
         logStartOffset: this.logStartOffset,
       };
     }
-    return readLog(this.reader, this, offset, maxBytes, options.minOneBatch);
+    return readLog(this.reader, this, offset, maxBytes, options.minOneBatch, options.allocate);
   }
 
   offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {

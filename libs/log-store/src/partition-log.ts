@@ -74,6 +74,11 @@ export type ReadResult =
 export interface ReadOptions {
   /** KIP-74: return the first batch even when it is larger than maxBytes. */
   minOneBatch: boolean;
+  /**
+   * Supplies the buffer each file read goes into (e.g. from a pool whose memory is capped);
+   * default Buffer.allocUnsafe. Must return at least `size` bytes.
+   */
+  allocate?: (size: number) => Buffer;
 }
 
 export interface OffsetAndTimestamp {

@@ -18,6 +18,7 @@ export async function readLog(
   offset: number,
   maxBytes: number,
   minOneBatch: boolean,
+  allocate?: (size: number) => Buffer,
 ): Promise<ReadResult> {
   const error = (errorCode: number): ReadResult => ({
     ok: false,
@@ -32,7 +33,9 @@ export async function readLog(
     const generation = log.generation;
     try {
       const records =
-        offset === log.highWatermark ? [] : await readRange(ctx, offset, maxBytes, minOneBatch);
+        offset === log.highWatermark
+          ? []
+          : await readRange(ctx, offset, maxBytes, minOneBatch, allocate);
       return {
         ok: true,
         records,

@@ -64,6 +64,7 @@ export async function readRange(
   offset: number,
   maxBytes: number,
   minOneBatch: boolean,
+  allocate?: (size: number) => Buffer,
 ): Promise<Buffer[]> {
   const out: Buffer[] = [];
   let remaining = maxBytes;
@@ -77,7 +78,7 @@ export async function readRange(
       const budget = out.length === 0 && minOneBatch ? Math.max(remaining, loc.size) : remaining;
       const length = Math.min(available, budget);
       if (length <= 0) break;
-      const bytes = await seg.readAt(loc.position, length);
+      const bytes = await seg.readAt(loc.position, length, allocate);
       out.push(bytes);
       remaining -= bytes.length;
       if (bytes.length < available || remaining <= 0) break;

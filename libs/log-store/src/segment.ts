@@ -231,8 +231,12 @@ export class Segment {
     await this.use((h) => writeFully(h, buffers, position));
   }
 
-  async readAt(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
+  async readAt(
+    position: number,
+    length: number,
+    allocate?: (size: number) => Buffer,
+  ): Promise<Buffer> {
+    const buf = allocate ? allocate(length).subarray(0, length) : Buffer.allocUnsafe(length);
     const n = await this.use((h) => readFully(h, buf, 0, length, position));
     return n === length ? buf : buf.subarray(0, n);
   }

@@ -89,12 +89,28 @@ export const fetchHandler = defineHandler({
     });
 
     const responseLimit = Math.min(req.maxBytes, configNumber(broker.config, 'fetch.max.bytes'));
+    // Read buffers come from a capped pool and go back once the response is on the socket.
+    const pool = broker.fetchBuffers;
+    let lease = pool.lease();
+    ctx.onResponseWritten(() => lease.release());
     const readAll = async (): Promise<number> => {
+      lease.release();
+      lease = pool.lease();
       let total = 0;
       for (const w of wanted) {
-        const budget = Math.min(w.maxBytes, responseLimit - total);
+        w.out.records = EMPTY; // the previous pass's buffers went back with its lease
+        let budget = Math.min(w.maxBytes, responseLimit - total);
+        if (lease.held === 0) {
+          // Holding nothing, this fetch may wait for memory: it cannot block another one.
+          await pool.limit.whenAvailable(ctx.signal);
+        } else {
+          // Holding some, it takes only what is free and leaves other partitions for later.
+          budget = Math.min(budget, pool.limit.available);
+          if (budget <= 0) continue;
+        }
         const result = await w.log.read(w.fetchOffset, Math.max(budget, 0), {
           minOneBatch: total === 0,
+          allocate: lease.allocate,
         });
         w.out.highWatermark = result.highWatermark;
         w.out.logStartOffset = result.logStartOffset;

@@ -21,6 +21,8 @@ export interface RequestContext {
   readonly clientId: string | null;
   /** Aborted when the connection closes: long waits (fetch, join) stop early. */
   readonly signal: AbortSignal;
+  /** Registers a callback run once this request's response is handed to the socket. */
+  onResponseWritten(cb: () => void): void;
 }
 
 export interface Handler<Req, Res> {

@@ -17,6 +17,10 @@ export interface BrokerConfig {
 /** Kafka's defaults for the broker properties Tributary reads. */
 export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['socket.request.max.bytes', '104857600'],
+  // Kafka's default is -1 (unbounded); Tributary bounds what requests can hold in memory.
+  ['queued.max.request.bytes', '268435456'],
+  // Tributary-specific: bytes fetch responses may hold between disk and socket.
+  ['fetch.memory.max.bytes', '134217728'],
   ['message.max.bytes', '1048588'],
   ['auto.create.topics.enable', 'true'],
   ['num.partitions', '1'],

@@ -26,6 +26,7 @@ import {
 import { type AnyHandler, NO_RESPONSE, type RequestContext } from '../api/handler.js';
 import { supportedApiVersions } from '../api/supported-versions.js';
 import type { BrokerContext } from '../context.js';
+import type { MemoryLimit } from '../memory/memory-limit.js';
 import type { ConnectionInfo } from './connection-info.js';
 
 const MAX_PENDING = 64;
@@ -33,6 +34,10 @@ const MAX_PENDING = 64;
 interface Pending {
   done: boolean;
   frames: Buffer[] | null;
+  /** Bytes of the request frame, counted against queued.max.request.bytes until answered. */
+  requestBytes: number;
+  /** Run once the response is handed to the socket (or the connection is gone). */
+  written: Array<() => void>;
 }
 
 export class Connection {
@@ -43,12 +48,14 @@ export class Connection {
   private closed = false;
   private paused = false;
   private readonly aborter = new AbortController();
+  private readonly writing = new Set<Pending>();
 
   constructor(
     private readonly socket: Socket,
     id: number,
     private readonly broker: BrokerContext,
     private readonly maxRequestBytes: number,
+    private readonly requestMemory: MemoryLimit,
     private readonly onClose: (c: Connection) => void,
   ) {
     this.info = {
@@ -119,6 +126,7 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
+    const entry: Pending = { done: false, frames: null, requestBytes: frame.length, written: [] };
     let apiKey: number;
     let version: number;
     let correlationId: number;
@@ -138,7 +146,7 @@ export class Connection {
       }
       if (version < handler.minVersion || version > handler.maxVersion) {
         if (apiKey === ApiKey.ApiVersions) {
-          this.enqueue(Promise.resolve(this.unsupportedApiVersions(correlationId)));
+          this.enqueue(entry, Promise.resolve(this.unsupportedApiVersions(correlationId)));
           return;
         }
         this.broker.log.warn(
@@ -155,6 +163,7 @@ export class Connection {
         correlationId,
         clientId: header.clientId,
         signal: this.aborter.signal,
+        onResponseWritten: (cb) => entry.written.push(cb),
       };
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError) {
@@ -182,7 +191,7 @@ export class Connection {
     } catch (err) {
       started = Promise.reject(err);
     }
-    this.enqueue(started, apiKey);
+    this.enqueue(entry, started, apiKey);
   }
 
   /** ApiVersions at a version we do not serve: a v0 body with UNSUPPORTED_VERSION and our ranges. */
@@ -196,20 +205,24 @@ export class Connection {
     );
   }
 
-  private enqueue(result: Promise<Buffer[] | null>, apiKey = -1): void {
-    const entry: Pending = { done: false, frames: null };
+  private enqueue(entry: Pending, result: Promise<Buffer[] | null>, apiKey = -1): void {
     this.pending.push(entry);
+    this.requestMemory.add(entry.requestBytes);
     if (this.pending.length >= MAX_PENDING) this.pause();
+    if (this.requestMemory.exhausted) this.waitForRequestMemory();
     result.then(
       (frames) => {
         entry.done = true;
         entry.frames = frames;
-        this.flushResponses();
+        if (this.closed) this.settle(entry);
+        else this.flushResponses();
       },
       (err: unknown) => {
+        entry.done = true;
         this.broker.log.error(
           `connection ${this.info.id}: handler for API ${apiKey} failed: ${(err as Error)?.stack ?? String(err)}`,
         );
+        this.settle(entry);
         this.close();
       },
     );
@@ -219,14 +232,38 @@ export class Connection {
     if (this.closed) return;
     let wrote = false;
     while (this.pending.length > 0 && this.pending[0].done) {
-      const { frames } = this.pending.shift()!;
-      if (!frames) continue;
-      if (!wrote) this.socket.cork();
-      wrote = true;
-      for (const f of frames) this.socket.write(f);
+      const entry = this.pending.shift()!;
+      if (entry.frames && entry.frames.length > 0) {
+        if (!wrote) this.socket.cork();
+        wrote = true;
+        const last = entry.frames.length - 1;
+        this.writing.add(entry);
+        entry.frames.forEach((f, i) => {
+          if (i < last) this.socket.write(f);
+          else this.socket.write(f, () => this.settle(entry));
+        });
+      } else {
+        this.settle(entry);
+      }
     }
     if (wrote) this.socket.uncork();
     this.maybeResume();
+  }
+
+  /** The response left (or can no longer leave): give back what the request held. */
+  private settle(entry: Pending): void {
+    this.writing.delete(entry);
+    if (entry.requestBytes < 0) return;
+    this.requestMemory.sub(entry.requestBytes);
+    entry.requestBytes = -1;
+    for (const cb of entry.written) cb();
+    entry.written = [];
+  }
+
+  /** queued.max.request.bytes reached: stop reading until answered requests free memory. */
+  private waitForRequestMemory(): void {
+    this.pause();
+    void this.requestMemory.whenAvailable(this.aborter.signal).then(() => this.maybeResume());
   }
 
   private pause(): void {
@@ -239,6 +276,10 @@ export class Connection {
   private maybeResume(): void {
     if (this.socket.writableNeedDrain) {
       this.pause();
+      return;
+    }
+    if (this.requestMemory.exhausted) {
+      this.waitForRequestMemory();
       return;
     }
     if (this.paused && this.pending.length < MAX_PENDING / 2) {
@@ -262,6 +303,9 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.aborter.abort();
+    // Handlers still running settle when they finish; finished or half-written ones now.
+    for (const entry of this.pending) if (entry.done) this.settle(entry);
+    for (const entry of this.writing) this.settle(entry);
     this.chunks = [];
     this.buffered = 0;
     this.socket.destroy();

@@ -1,6 +1,7 @@
 /** TCP listener: accepts connections, closes idle ones, and shuts down gracefully. */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { BrokerContext } from '../context.js';
+import { MemoryLimit } from '../memory/memory-limit.js';
 import { Connection } from './connection.js';
 
 export interface ServerOptions {
@@ -8,17 +9,21 @@ export interface ServerOptions {
   port: number;
   maxRequestBytes: number;
   idleTimeoutMs: number;
+  /** queued.max.request.bytes: request bytes read but not yet answered, over all connections. */
+  queuedMaxRequestBytes: number;
 }
 
 export class KafkaServer {
   private readonly server: NetServer;
   private readonly connections = new Set<Connection>();
   private nextId = 1;
+  readonly requestMemory: MemoryLimit;
 
   constructor(
     private readonly broker: BrokerContext,
     private readonly options: ServerOptions,
   ) {
+    this.requestMemory = new MemoryLimit(options.queuedMaxRequestBytes);
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -28,6 +33,7 @@ export class KafkaServer {
       this.nextId++,
       this.broker,
       this.options.maxRequestBytes,
+      this.requestMemory,
       (c) => this.connections.delete(c),
     );
     this.connections.add(conn);
