@@ -13,7 +13,6 @@ import {
   makeMetadataRequest,
   makeProduceRequest,
   type FetchResponse,
-  type ProduceResponse,
 } from '@tributary/kafka-protocol';
 import { RawClient } from './support/raw-client.js';
 import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
