@@ -39,7 +39,9 @@ await build({
   sourcemap: true,
   conditions: ['@tributary/source'],
   external,
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 console.log(`bundled ${join(appDir, 'dist/main.js')} (external: ${external.join(', ') || 'none'})`);
