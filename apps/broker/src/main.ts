@@ -5,7 +5,7 @@
  * SIGTERM/SIGINT stop it cleanly (exit 0). After a SIGKILL it recovers on the next start.
  */
 import { Broker } from './broker.js';
-import { UsageError, parseArgs } from './config/parse-args.js';
+import { USAGE, UsageError, parseArgs } from './config/parse-args.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     config = parseArgs(process.argv.slice(2));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
       process.exit(2);
     }
     throw err;

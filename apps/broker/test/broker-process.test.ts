@@ -132,6 +132,11 @@ describe('start-up', () => {
     ],
     ['a flag without its value', ['--data-dir', dir, '--listen'], /--listen needs a value/],
     [
+      'a missing --config file',
+      ['--data-dir', dir, '--listen', '127.0.0.1:0', '--config', `${dir}.properties`],
+      /--config: cannot read .*ENOENT/,
+    ],
+    [
       'a non-numeric --set value',
       ['--data-dir', dir, '--listen', '127.0.0.1:0', '--set', 'num.partitions=three'],
       /Invalid value three for configuration num\.partitions/,

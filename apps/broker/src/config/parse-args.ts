@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { BrokerConfig } from './broker-config.js';
 import { BROKER_DEFAULTS } from './broker-config.js';
 
+/** Bad command line; main prints the message, then USAGE, and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -66,9 +67,17 @@ export function parseArgs(argv: string[]): BrokerConfig {
       case '--rack':
         rack = value();
         break;
-      case '--config':
-        for (const [k, v] of parseProperties(readFileSync(value(), 'utf8'))) props.set(k, v);
+      case '--config': {
+        const file = value();
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new UsageError(`--config: cannot read ${file}: ${(err as Error).message}`);
+        }
+        for (const [k, v] of parseProperties(text)) props.set(k, v);
         break;
+      }
       case '--set': {
         const kv = value();
         const eq = kv.indexOf('=');
@@ -77,11 +86,11 @@ export function parseArgs(argv: string[]): BrokerConfig {
         break;
       }
       default:
-        throw new UsageError(`unknown argument ${flag}\n${USAGE}`);
+        throw new UsageError(`unknown argument ${flag}`);
     }
   }
-  if (!dataDir) throw new UsageError(`--data-dir is required\n${USAGE}`);
-  if (!listen) throw new UsageError(`--listen is required\n${USAGE}`);
+  if (!dataDir) throw new UsageError('--data-dir is required');
+  if (!listen) throw new UsageError('--listen is required');
   for (const key of props.keys()) {
     if (!BROKER_DEFAULTS.has(key)) throw new UsageError(`unknown broker property ${key}`);
   }
