@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrokerConfig } from './broker-config.js';
 import { BROKER_DEFAULTS } from './broker-config.js';
+import { TOPIC_CONFIGS } from './topic-configs.js';
 
 /** Bad command line; main prints the message, then USAGE, and exits 2. */
 export class UsageError extends Error {
@@ -33,6 +34,26 @@ export function parseProperties(text: string): Map<string, string> {
     out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   return out;
+}
+
+/**
+ * The type of a broker property follows its default (a number, true/false); the ones that
+ * are synonyms of string/list topic configs (log.cleanup.policy, compression.type, ...) take
+ * that config's values. Ranges are not checked here.
+ */
+function propertyValueProblem(key: string, value: string): string | null {
+  const topicDef = TOPIC_CONFIGS.find((d) => d.brokerKey === key);
+  if (topicDef && (topicDef.type === 'string' || topicDef.type === 'list'))
+    return topicDef.validate(value);
+  const fallback = BROKER_DEFAULTS.get(key)!;
+  if (fallback === 'true' || fallback === 'false')
+    return value === 'true' || value === 'false'
+      ? null
+      : 'Expected value to be either true or false';
+  if (/^-?\d+$/.test(fallback)) return /^[-+]?\d+$/.test(value.trim()) ? null : 'Not a number';
+  if (/^-?\d*\.\d+$/.test(fallback))
+    return value.trim() !== '' && Number.isFinite(Number(value)) ? null : 'Not a number';
+  return null;
 }
 
 export function parseArgs(argv: string[]): BrokerConfig {
@@ -91,8 +112,11 @@ export function parseArgs(argv: string[]): BrokerConfig {
   }
   if (!dataDir) throw new UsageError('--data-dir is required');
   if (!listen) throw new UsageError('--listen is required');
-  for (const key of props.keys()) {
+  for (const [key, value] of props) {
     if (!BROKER_DEFAULTS.has(key)) throw new UsageError(`unknown broker property ${key}`);
+    const problem = propertyValueProblem(key, value);
+    if (problem)
+      throw new UsageError(`Invalid value ${value} for configuration ${key}: ${problem}`);
   }
   return {
     nodeId,
