@@ -7,6 +7,7 @@
 import { Broker } from './broker.js';
 import { USAGE, UsageError, parseArgs } from './config/parse-args.js';
 import { createLogger } from './logger.js';
+import { DataDirLockedError } from './storage/data-dir-lock.js';
 
 async function main(): Promise<void> {
   const log = createLogger(
@@ -22,7 +23,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const broker = await Broker.start(config, log);
+  let broker: Broker;
+  try {
+    broker = await Broker.start(config, log);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`tributary broker failed to start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   process.stdout.write(
     `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
   );
