@@ -105,6 +105,28 @@ describe('start-up', () => {
     expect(await waitForExit(child, 10_000)).toEqual({ code: 0, signal: null });
   });
 
+  it('handles SIGTERM as soon as it has printed the ready line', async () => {
+    const tmp = await createTempDir('tributary-early-term-');
+    cleanups.push(() => tmp.remove());
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(
+        process.execPath,
+        [join(repoRoot(), BROKER_ENTRY), '--data-dir', tmp.path, '--listen', '127.0.0.1:0'],
+        { env: { ...process.env, TRIBUTARY_LOG_LEVEL: 'warn' } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      // Signal from the very data event that carries the line: the earliest anyone can.
+      child.stdout.on('data', (b: Buffer) => {
+        if (BROKER_READY_PATTERN.test(b.toString())) child.kill('SIGTERM');
+      });
+      expect(await waitForExit(child, 10_000), `round ${round}: ${stderr}`).toEqual({
+        code: 0,
+        signal: null,
+      });
+    }
+  });
+
   // Bad arguments are refused before anything touches the data directory.
   const dir = join(tmpdir(), `tributary-never-created-${process.pid}-${Date.now()}`);
   it.each([
