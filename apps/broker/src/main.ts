@@ -33,12 +33,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  process.stdout.write(
-    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
-  );
-  log.info(
-    `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
-  );
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -55,8 +49,15 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Installed before the ready line: whoever reads it may signal at once.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(
+    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
+  );
+  log.info(
+    `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
+  );
 }
 
 main().catch((err: unknown) => {
