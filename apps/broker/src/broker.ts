@@ -16,6 +16,7 @@ import { ProducerIdManager } from './producers/producer-id-manager.js';
 import { KafkaServer } from './server/server.js';
 import { loadClusterId } from './storage/cluster-identity.js';
 import { DataDir } from './storage/data-dir.js';
+import { DataDirLock } from './storage/data-dir-lock.js';
 import { TopicManager } from './topics/topic-manager.js';
 
 export class Broker {
@@ -23,11 +24,28 @@ export class Broker {
     readonly context: BrokerContext,
     private readonly server: KafkaServer,
     readonly address: { host: string; port: number },
+    private readonly lock: DataDirLock,
   ) {}
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
     await initCompression();
     const dir = new DataDir(config.dataDir);
+    // Before anything reads or writes the directory: refuses a directory another broker uses.
+    const lock = await DataDirLock.acquire(dir);
+    try {
+      return await Broker.open(config, log, dir, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  private static async open(
+    config: BrokerConfig,
+    log: Logger,
+    dir: DataDir,
+    lock: DataDirLock,
+  ): Promise<Broker> {
     await mkdir(dir.logsDir, { recursive: true });
     const clusterId = await loadClusterId(dir, config.nodeId);
     const topics = await TopicManager.open(config, dir, log);
@@ -55,7 +73,7 @@ export class Broker {
     const address = await server.listen();
     if (config.advertisedPort === 0) config.advertisedPort = address.port;
     topics.startMaintenance();
-    return new Broker(context, server, address);
+    return new Broker(context, server, address, lock);
   }
 
   /** Request bytes read but not yet answered (queued.max.request.bytes accounting). */
@@ -70,5 +88,6 @@ export class Broker {
     await this.server.close();
     await this.context.groups.close();
     await this.context.topics.close();
+    await this.lock.release();
   }
 }

@@ -5,8 +5,9 @@
  * SIGTERM/SIGINT stop it cleanly (exit 0). After a SIGKILL it recovers on the next start.
  */
 import { Broker } from './broker.js';
-import { UsageError, parseArgs } from './config/parse-args.js';
+import { USAGE, UsageError, parseArgs } from './config/parse-args.js';
 import { createLogger } from './logger.js';
+import { DataDirLockedError } from './storage/data-dir-lock.js';
 
 async function main(): Promise<void> {
   const log = createLogger(
@@ -17,18 +18,21 @@ async function main(): Promise<void> {
     config = parseArgs(process.argv.slice(2));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
       process.exit(2);
     }
     throw err;
   }
-  const broker = await Broker.start(config, log);
-  process.stdout.write(
-    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
-  );
-  log.info(
-    `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
-  );
+  let broker: Broker;
+  try {
+    broker = await Broker.start(config, log);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`tributary broker failed to start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -45,8 +49,15 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Installed before the ready line: whoever reads it may signal at once.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(
+    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
+  );
+  log.info(
+    `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
+  );
 }
 
 main().catch((err: unknown) => {

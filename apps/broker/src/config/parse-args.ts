@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrokerConfig } from './broker-config.js';
 import { BROKER_DEFAULTS } from './broker-config.js';
+import { TOPIC_CONFIGS } from './topic-configs.js';
 
+/** Bad command line; main prints the message, then USAGE, and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -32,6 +34,26 @@ export function parseProperties(text: string): Map<string, string> {
     out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   return out;
+}
+
+/**
+ * The type of a broker property follows its default (a number, true/false); the ones that
+ * are synonyms of string/list topic configs (log.cleanup.policy, compression.type, ...) take
+ * that config's values. Ranges are not checked here.
+ */
+function propertyValueProblem(key: string, value: string): string | null {
+  const topicDef = TOPIC_CONFIGS.find((d) => d.brokerKey === key);
+  if (topicDef && (topicDef.type === 'string' || topicDef.type === 'list'))
+    return topicDef.validate(value);
+  const fallback = BROKER_DEFAULTS.get(key)!;
+  if (fallback === 'true' || fallback === 'false')
+    return value === 'true' || value === 'false'
+      ? null
+      : 'Expected value to be either true or false';
+  if (/^-?\d+$/.test(fallback)) return /^[-+]?\d+$/.test(value.trim()) ? null : 'Not a number';
+  if (/^-?\d*\.\d+$/.test(fallback))
+    return value.trim() !== '' && Number.isFinite(Number(value)) ? null : 'Not a number';
+  return null;
 }
 
 export function parseArgs(argv: string[]): BrokerConfig {
@@ -66,9 +88,17 @@ export function parseArgs(argv: string[]): BrokerConfig {
       case '--rack':
         rack = value();
         break;
-      case '--config':
-        for (const [k, v] of parseProperties(readFileSync(value(), 'utf8'))) props.set(k, v);
+      case '--config': {
+        const file = value();
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new UsageError(`--config: cannot read ${file}: ${(err as Error).message}`);
+        }
+        for (const [k, v] of parseProperties(text)) props.set(k, v);
         break;
+      }
       case '--set': {
         const kv = value();
         const eq = kv.indexOf('=');
@@ -77,13 +107,16 @@ export function parseArgs(argv: string[]): BrokerConfig {
         break;
       }
       default:
-        throw new UsageError(`unknown argument ${flag}\n${USAGE}`);
+        throw new UsageError(`unknown argument ${flag}`);
     }
   }
-  if (!dataDir) throw new UsageError(`--data-dir is required\n${USAGE}`);
-  if (!listen) throw new UsageError(`--listen is required\n${USAGE}`);
-  for (const key of props.keys()) {
+  if (!dataDir) throw new UsageError('--data-dir is required');
+  if (!listen) throw new UsageError('--listen is required');
+  for (const [key, value] of props) {
     if (!BROKER_DEFAULTS.has(key)) throw new UsageError(`unknown broker property ${key}`);
+    const problem = propertyValueProblem(key, value);
+    if (problem)
+      throw new UsageError(`Invalid value ${value} for configuration ${key}: ${problem}`);
   }
   return {
     nodeId,

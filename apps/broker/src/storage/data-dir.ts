@@ -1,5 +1,6 @@
 /**
  * Layout of a broker data directory. Every path is built here.
+ *   meta/lock                pid of the broker using the directory (see data-dir-lock.ts)
  *   meta/cluster.json        cluster id and node id, written on first start
  *   meta/topics.json         topics: name, id, partition count, config overrides
  *   meta/producer-ids.json   next producer id block
@@ -13,6 +14,10 @@ export class DataDir {
 
   get metaDir(): string {
     return join(this.root, 'meta');
+  }
+
+  get lockFile(): string {
+    return join(this.metaDir, 'lock');
   }
 
   get clusterFile(): string {
