@@ -402,11 +402,11 @@ describe('transactions', () => {
       (e: unknown) => e as Error & { type?: string; retriable?: boolean },
     );
     expect(err).not.toBeNull();
-    // kafkajs looks up the transaction coordinator first. FindCoordinator(TRANSACTION) answers
-    // COORDINATOR_NOT_AVAILABLE, which kafkajs retries and then reports as a coordinator that
-    // cannot be found, so InitProducerId (which would answer UNSUPPORTED_VERSION) is never sent.
-    expect(err!.name).toBe('KafkaJSGroupCoordinatorNotFound');
-    expect(err!.message).toBe('Failed to find group coordinator');
+    // kafkajs finds the transaction coordinator (this broker), then InitProducerId with a
+    // transactional id answers UNSUPPORTED_VERSION: transactions are not supported.
+    expect(err!.name).toBe('KafkaJSProtocolError');
+    expect(err!.message).toBe('The version of API is not supported');
+    expect((err as { type?: string }).type).toBe('UNSUPPORTED_VERSION');
     expect(err!.retriable).toBe(false);
     // Nothing was written, and the producer's failure does not affect the topic.
     expect((await admin.fetchTopicOffsets('txn'))[0].high).toBe('0');

@@ -1,8 +1,10 @@
 /**
  * FindCoordinator (key 10), versions 0-6.
- * This broker coordinates every consumer group (key type 0), so it answers with itself.
- * Transactions are not supported: key type 1 gets COORDINATOR_NOT_AVAILABLE, as do share
- * groups (2); any other key type is INVALID_REQUEST. Kafka does not validate the group id
+ * This broker coordinates every consumer group (key type 0), so it answers with itself. For
+ * transactional ids (1) it answers with itself too, so that the client's next request,
+ * InitProducerId, gets the clear "transactions not supported" answer (UNSUPPORTED_VERSION)
+ * instead of retrying a coordinator lookup until it times out. Share groups (2) get
+ * COORDINATOR_NOT_AVAILABLE; any other key type is INVALID_REQUEST. Kafka does not validate the group id
  * here (an empty one is found like any other), and neither do we.
  * Version notes: v0 has no key type (always group); v1-3 add error_message (Kafka sends the
  * error's message, "NONE" on success); v4+ batches coordinator_keys with a result per key.
@@ -35,9 +37,9 @@ function locate(
   keyType: number,
 ): FindCoordinatorResponseCoordinator {
   const errorCode =
-    keyType === KEY_TYPE_GROUP
+    keyType === KEY_TYPE_GROUP || keyType === KEY_TYPE_TRANSACTION
       ? ErrorCode.NONE
-      : keyType === KEY_TYPE_TRANSACTION || keyType === KEY_TYPE_SHARE
+      : keyType === KEY_TYPE_SHARE
         ? ErrorCode.COORDINATOR_NOT_AVAILABLE
         : ErrorCode.INVALID_REQUEST;
   const ok = errorCode === ErrorCode.NONE;
