@@ -95,7 +95,6 @@ export async function openPartitionLog(
   const clean = await hasCleanShutdownMarker(fs, dir);
   const recoveryPoint = (await readCheckpoint(fs, dir, 'recovery-point')) ?? 0;
   const startCheckpoint = (await readCheckpoint(fs, dir, 'log-start-offset')) ?? 0;
-  if (!clean) logger(`${dir}: no clean shutdown marker, recovering from offset ${recoveryPoint}`);
   const segments = await loadSegments({
     fs,
     dir,
@@ -105,6 +104,9 @@ export async function openPartitionLog(
     cleanShutdown: clean,
     recoveryPoint,
   });
+  if (!clean && segments.length > 0) {
+    logger(`${dir}: no clean shutdown marker, recovered from offset ${recoveryPoint}`);
+  }
   if (segments.length === 0) {
     const seg = Segment.create(fs, dir, startCheckpoint, caches.handles);
     await seg.use(async () => {});
