@@ -7,7 +7,8 @@
  * - capped: the proxy rewrites ApiVersions answers to our generated max versions (API_SPECS),
  *   so clients speak the versions our broker serves.
  *
- * Then keeps one frame per (client, API key, version, direction), the largest under 8 KiB, and
+ * Then keeps one frame per (client, API key, version, direction), the largest under 8 KiB (the
+ * latest of equals), and
  * rewrites the fixture directories, session.json and INDEX.md. Not part of `npm test`:
  *
  *   npx tsx --conditions=@tributary/source libs/kafka-protocol/golden/capture.ts
@@ -26,7 +27,7 @@ import {
   type Direction,
 } from './fixtures.js';
 import { startRecordingProxy, type CapturedFrame, type RecordingProxy } from './proxy.js';
-import { javaSession, kafkajsSession, kcatSession, type ClientSession } from './sessions.js';
+import { javaSession, kafkajsSession, kcatSession } from './sessions.js';
 
 const HOST = '127.0.0.1';
 const NODE_ID = 1;
@@ -112,7 +113,9 @@ async function main(): Promise<void> {
   };
   await writeFixtures(rows, session);
   const stored = rows.filter((r) => r.chosen !== undefined).length;
-  console.log(`${stored} fixtures written, ${rows.length - stored} (client, API, version) not covered`);
+  console.log(
+    `${stored} fixtures written, ${rows.length - stored} (client, API, version) not covered`,
+  );
 }
 
 /** Waits (up to 5 s) for the session's clients to close their connections. */
@@ -185,8 +188,9 @@ function selectFrames(candidates: Candidate[]): IndexRow[] {
   );
 }
 
+/** Ties go to the later frame: the first of a kind is more often an early retriable error. */
 const largest = (list: Candidate[]): Candidate =>
-  list.reduce((best, c) => (c.bytes.length > best.bytes.length ? c : best));
+  list.reduce((best, c) => (c.bytes.length >= best.bytes.length ? c : best));
 const smallest = (list: Candidate[]): Candidate =>
   list.reduce((best, c) => (c.bytes.length < best.bytes.length ? c : best));
 
@@ -218,7 +222,7 @@ function indexMarkdown(rows: IndexRow[], session: CaptureSession): string {
     `Captured by \`capture.ts\` from Apache Kafka ${session.kafkaVersion} and real clients;`,
     'regenerated as a whole, do not edit by hand. Pass "negotiated": clients saw Kafka\'s own',
     'ApiVersions answer; pass "capped": the proxy lowered every max version to the generated',
-    'definitions\' (API_SPECS) and dropped keys they lack. Each file holds the frame (no size',
+    "definitions' (API_SPECS) and dropped keys they lack. Each file holds the frame (no size",
     'prefix) as the broker received or sent it; with several frames per row, the largest under',
     '8 KiB. A row seen in both passes is stored once.',
     '',

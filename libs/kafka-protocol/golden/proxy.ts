@@ -14,7 +14,10 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Reader } from '../src/codec/reader.js';
 import { Writer } from '../src/codec/writer.js';
 import { ApiKey } from '../src/generated/api-keys.js';
-import { readApiVersionsResponse, writeApiVersionsResponse } from '../src/generated/api-versions.js';
+import {
+  readApiVersionsResponse,
+  writeApiVersionsResponse,
+} from '../src/generated/api-versions.js';
 import type { Direction } from './fixtures.js';
 
 export interface CapturedFrame {

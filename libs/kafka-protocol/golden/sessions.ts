@@ -106,7 +106,7 @@ async function kcatGroupConsume(
   topic: string,
   expected: number,
 ): Promise<void> {
-  const args = ['-b', bootstrap, '-G', group, '-q', '-f', '%o\\n', topic];
+  const args = ['-b', bootstrap, '-G', group, '-q', '-u', '-f', '%o\\n', topic];
   for (const [k, v] of Object.entries({
     'auto.offset.reset': 'earliest',
     'heartbeat.interval.ms': '200',
@@ -150,9 +150,8 @@ export async function kcatSession(): Promise<ClientSession> {
 }
 
 export function kafkajsSession(): ClientSession {
-  const version = (
-    createRequire(import.meta.url)('kafkajs/package.json') as { version: string }
-  ).version;
+  const version = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string })
+    .version;
   return {
     client: `kafkajs-${version}`,
     async run(bootstrap, tag) {
