@@ -11,13 +11,13 @@
  * latest of equals), and
  * rewrites the fixture directories, session.json and INDEX.md. Not part of `npm test`:
  *
- *   npx tsx --conditions=@tributary/source libs/kafka-protocol/golden/capture.ts
+ *   npx tsx --conditions=@tributary/source tools/golden-capture/capture.ts
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { freePort, startReferenceKafka } from '@tributary/testing';
-import { API_SPECS, ApiKey } from '../src/generated/api-keys.js';
+import { API_SPECS, ApiKey } from '@tributary/kafka-protocol';
 import {
   GOLDEN_DIR,
   fixtureFile,
@@ -25,7 +25,7 @@ import {
   type CaptureSession,
   type ClientSessionInfo,
   type Direction,
-} from './fixtures.js';
+} from '../../libs/kafka-protocol/golden/fixtures.js';
 import { startRecordingProxy, type CapturedFrame, type RecordingProxy } from './proxy.js';
 import { javaSession, kafkajsSession, kcatSession } from './sessions.js';
 

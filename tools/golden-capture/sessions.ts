@@ -16,7 +16,7 @@ import {
   produceIdempotent,
   runProcess,
 } from '@tributary/testing';
-import type { ClientSessionInfo } from './fixtures.js';
+import type { ClientSessionInfo } from '../../libs/kafka-protocol/golden/fixtures.js';
 
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
 

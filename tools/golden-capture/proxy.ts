@@ -11,14 +11,11 @@
  * the capped versions. The recorded frame is always the broker's original.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { Reader } from '../src/codec/reader.js';
-import { Writer } from '../src/codec/writer.js';
-import { ApiKey } from '../src/generated/api-keys.js';
-import {
-  readApiVersionsResponse,
-  writeApiVersionsResponse,
-} from '../src/generated/api-versions.js';
-import type { Direction } from './fixtures.js';
+import { Reader } from '@tributary/kafka-protocol';
+import { Writer } from '@tributary/kafka-protocol';
+import { ApiKey } from '@tributary/kafka-protocol';
+import { readApiVersionsResponse, writeApiVersionsResponse } from '@tributary/kafka-protocol';
+import type { Direction } from '../../libs/kafka-protocol/golden/fixtures.js';
 
 export interface CapturedFrame {
   /** The proxy's label when the connection was accepted: which client session opened it. */
