@@ -219,7 +219,7 @@ function indexMarkdown(rows: IndexRow[], session: CaptureSession): string {
   const lines = [
     '# Golden frames',
     '',
-    `Captured by \`capture.ts\` from Apache Kafka ${session.kafkaVersion} and real clients;`,
+    `Captured by \`tools/golden-capture/capture.ts\` from Apache Kafka ${session.kafkaVersion} and real clients;`,
     'regenerated as a whole, do not edit by hand. Pass "negotiated": clients saw Kafka\'s own',
     'ApiVersions answer; pass "capped": the proxy lowered every max version to the generated',
     "definitions' (API_SPECS) and dropped keys they lack. Each file holds the frame (no size",

@@ -8,7 +8,10 @@ import { handlerRegistry } from './api/registry.js';
 import { type BrokerConfig, configNumber } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
+import { AdminServer } from './admin-http/admin-server.js';
+import { adminRoutes } from './admin-http/routes.js';
 import { FetchBuffers } from './memory/fetch-buffers.js';
+import { MemoryLimit } from './memory/memory-limit.js';
 import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
@@ -22,8 +25,13 @@ import { TopicManager } from './topics/topic-manager.js';
 export class Broker {
   private constructor(
     readonly context: BrokerContext,
-    private readonly server: KafkaServer,
-    readonly address: { host: string; port: number },
+    private readonly servers: KafkaServer[],
+    /** Bound address of each listener, in configuration order. */
+    readonly addresses: Array<{ host: string; port: number }>,
+    private readonly admin: AdminServer | null,
+    /** Bound address of the admin endpoint, when enabled. */
+    readonly adminAddress: { host: string; port: number } | null,
+    private readonly requestMemory: MemoryLimit,
     private readonly lock: DataDirLock,
   ) {}
 
@@ -63,29 +71,56 @@ export class Broker {
       handlers: handlerRegistry(),
       log,
     };
-    const server = new KafkaServer(context, {
-      host: config.listenHost,
-      port: config.listenPort,
-      maxRequestBytes: configNumber(config, 'socket.request.max.bytes'),
-      idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
-      queuedMaxRequestBytes: configNumber(config, 'queued.max.request.bytes'),
-    });
-    const address = await server.listen();
-    if (config.advertisedPort === 0) config.advertisedPort = address.port;
+    const requestMemory = new MemoryLimit(configNumber(config, 'queued.max.request.bytes'));
+    let connectionIds = 0;
+    const servers = config.listeners.map(
+      (listener) =>
+        new KafkaServer(context, {
+          listener,
+          maxRequestBytes: configNumber(config, 'socket.request.max.bytes'),
+          idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
+          requestMemory,
+          nextConnectionId: () => ++connectionIds,
+        }),
+    );
+    const addresses = [];
+    try {
+      for (const server of servers) addresses.push(await server.listen());
+    } catch (err) {
+      await Promise.all(servers.map((s) => s.close(0)));
+      throw err;
+    }
+    let admin: AdminServer | null = null;
+    let adminAddress: { host: string; port: number } | null = null;
+    if (config.admin) {
+      admin = new AdminServer({ ...config.admin, router: adminRoutes(context), log });
+      try {
+        adminAddress = await admin.listen();
+      } catch (err) {
+        await Promise.all(servers.map((s) => s.close(0)));
+        throw err;
+      }
+    }
     topics.startMaintenance();
-    return new Broker(context, server, address, lock);
+    return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock);
   }
 
   /** Request bytes read but not yet answered (queued.max.request.bytes accounting). */
   get requestMemoryUsed(): number {
-    return this.server.requestMemory.used;
+    return this.requestMemory.used;
+  }
+
+  /** The first listener's bound address. */
+  get address(): { host: string; port: number } {
+    return this.addresses[0];
   }
 
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and closed. */
   async stop(): Promise<void> {
     this.context.fetchWaiters.wakeAll();
     this.context.groups.shutdown();
-    await this.server.close();
+    await this.admin?.close();
+    await Promise.all(this.servers.map((s) => s.close()));
     await this.context.groups.close();
     await this.context.topics.close();
     await this.lock.release();

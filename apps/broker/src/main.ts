@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * tributary-broker: a single Kafka broker node.
- * Prints `tributary broker listening on HOST:PORT` on stdout once it accepts connections;
+ * Prints `tributary broker listening on HOST:PORT (LISTENER)` per listener on stdout once it
+ * accepts connections (after `tributary broker admin listening on URL` when enabled);
  * SIGTERM/SIGINT stop it cleanly (exit 0). After a SIGKILL it recovers on the next start.
  */
 import { Broker } from './broker.js';
@@ -52,9 +53,15 @@ async function main(): Promise<void> {
   // Installed before the ready line: whoever reads it may signal at once.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.stdout.write(
-    `tributary broker listening on ${broker.address.host}:${broker.address.port}\n`,
-  );
+  // The admin line first: whoever waits for the (first) listener line may use both at once.
+  if (broker.adminAddress) {
+    const a = broker.adminAddress;
+    process.stdout.write(`tributary broker admin listening on http://${a.host}:${a.port}\n`);
+  }
+  config.listeners.forEach((l, i) => {
+    const a = broker.addresses[i];
+    process.stdout.write(`tributary broker listening on ${a.host}:${a.port} (${l.name})\n`);
+  });
   log.info(
     `node ${config.nodeId} of cluster ${broker.context.clusterId}, data dir ${config.dataDir}`,
   );

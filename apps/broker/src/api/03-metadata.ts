@@ -114,13 +114,14 @@ export const metadataHandler = defineHandler({
       }
     }
     const { config } = broker;
+    const { listener } = ctx.connection;
     return makeMetadataResponse({
       throttleTimeMs: 0,
       brokers: [
         makeMetadataResponseBroker({
           nodeId: config.nodeId,
-          host: config.advertisedHost,
-          port: config.advertisedPort,
+          host: listener.advertisedHost,
+          port: listener.advertisedPort,
           rack: config.rack,
         }),
       ],

@@ -18,6 +18,7 @@ import {
   writeFindCoordinatorResponse,
   type FindCoordinatorResponseCoordinator,
 } from '@tributary/kafka-protocol';
+import type { ListenerConfig } from '../config/listeners.js';
 import type { BrokerContext } from '../context.js';
 import { defineHandler } from './handler.js';
 
@@ -33,6 +34,7 @@ const MESSAGES: Readonly<Record<number, string>> = {
 
 function locate(
   broker: BrokerContext,
+  listener: ListenerConfig,
   key: string,
   keyType: number,
 ): FindCoordinatorResponseCoordinator {
@@ -46,8 +48,8 @@ function locate(
   return makeFindCoordinatorResponseCoordinator({
     key,
     nodeId: ok ? broker.config.nodeId : -1,
-    host: ok ? broker.config.advertisedHost : '',
-    port: ok ? broker.config.advertisedPort : -1,
+    host: ok ? listener.advertisedHost : '',
+    port: ok ? listener.advertisedPort : -1,
     errorCode,
     errorMessage: null,
   });
@@ -59,14 +61,16 @@ export const findCoordinatorHandler = defineHandler({
   maxVersion: 6,
   readRequest: readFindCoordinatorRequest,
   writeResponse: writeFindCoordinatorResponse,
-  handle(req, { broker, apiVersion }) {
+  handle(req, { broker, apiVersion, connection }) {
     const keyType = apiVersion >= 1 ? req.keyType : KEY_TYPE_GROUP;
     if (apiVersion >= 4) {
       return makeFindCoordinatorResponse({
-        coordinators: req.coordinatorKeys.map((k) => locate(broker, k, keyType)),
+        coordinators: req.coordinatorKeys.map((k) =>
+          locate(broker, connection.listener, k, keyType),
+        ),
       });
     }
-    const c = locate(broker, req.key, keyType);
+    const c = locate(broker, connection.listener, req.key, keyType);
     return makeFindCoordinatorResponse({
       errorCode: c.errorCode,
       errorMessage: MESSAGES[c.errorCode] ?? null,

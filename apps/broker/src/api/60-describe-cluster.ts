@@ -54,8 +54,8 @@ export const describeClusterHandler = defineHandler({
       brokers: [
         makeDescribeClusterResponseDescribeClusterBroker({
           brokerId: config.nodeId,
-          host: config.advertisedHost,
-          port: config.advertisedPort,
+          host: ctx.connection.listener.advertisedHost,
+          port: ctx.connection.listener.advertisedPort,
           rack: config.rack,
         }),
       ],

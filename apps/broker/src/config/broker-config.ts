@@ -2,13 +2,15 @@
  * Broker-level settings, named as in Apache Kafka's server.properties. Values come from
  * defaults, an optional properties file (--config) and --set key=value flags, in that order.
  */
+import type { ListenerConfig } from './listeners.js';
+
 export interface BrokerConfig {
   nodeId: number;
   dataDir: string;
-  listenHost: string;
-  listenPort: number;
-  advertisedHost: string;
-  advertisedPort: number;
+  /** Kafka listeners, at least one; the first is the one tests and tools call `address`. */
+  listeners: ListenerConfig[];
+  /** The private admin endpoint (HTTP, pool-token authenticated), when enabled. */
+  admin: { host: string; port: number; token: string } | null;
   rack: string | null;
   /** Everything else, as strings, by Kafka property name (see BROKER_DEFAULTS). */
   props: Map<string, string>;

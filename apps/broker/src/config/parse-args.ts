@@ -1,11 +1,14 @@
 /**
- * Command line: --data-dir DIR --listen HOST:PORT [--advertised HOST:PORT] [--node-id N]
- * [--config FILE] [--set key=value]... The properties file uses Kafka's key=value syntax.
+ * Command line: --data-dir DIR --listen [PROTOCOL://]HOST:PORT... [--advertised HOST:PORT]...
+ * [--admin-listen HOST:PORT] [--node-id N] [--config FILE] [--set key=value]...
+ * The properties file uses Kafka's key=value syntax. The admin endpoint's pool token comes
+ * from TRIBUTARY_ADMIN_TOKEN or --admin-token-file, never from the command line.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrokerConfig } from './broker-config.js';
 import { BROKER_DEFAULTS } from './broker-config.js';
+import { type ListenerConfig, parseEndpoint, type Endpoint } from './listeners.js';
 import { TOPIC_CONFIGS } from './topic-configs.js';
 
 /** Bad command line; main prints the message, then USAGE, and exits 2. */
@@ -14,14 +17,51 @@ export class UsageError extends Error {
 }
 
 export const USAGE =
-  'usage: tributary-broker --data-dir DIR --listen HOST:PORT [--advertised HOST:PORT] [--node-id N] [--config FILE] [--set key=value]...';
+  'usage: tributary-broker --data-dir DIR --listen [PROTOCOL://]HOST:PORT... [--advertised HOST:PORT]... [--admin-listen HOST:PORT [--admin-token-file FILE]] [--node-id N] [--rack RACK] [--config FILE] [--set key=value]...';
 
-function hostPort(value: string, flag: string): [string, number] {
-  const i = value.lastIndexOf(':');
-  const port = Number(value.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+function endpoint(value: string, flag: string, protocolAllowed: boolean): Endpoint {
+  const e = parseEndpoint(value);
+  if (typeof e === 'string') throw new UsageError(`${flag} ${e}`);
+  if (!protocolAllowed && value.includes('://'))
     throw new UsageError(`${flag} expects HOST:PORT, got ${value}`);
-  return [value.slice(0, i), port];
+  return e;
+}
+
+function listenersFrom(listen: Endpoint[], advertised: Endpoint[]): ListenerConfig[] {
+  if (advertised.length > listen.length)
+    throw new UsageError('--advertised given more often than --listen');
+  const seen = new Map<string, number>();
+  return listen.map((l, i) => {
+    const n = (seen.get(l.protocol) ?? 0) + 1;
+    seen.set(l.protocol, n);
+    const adv = advertised[i];
+    return {
+      name: n === 1 ? l.protocol : `${l.protocol}_${n}`,
+      protocol: l.protocol,
+      host: l.host,
+      port: l.port,
+      advertisedHost: adv?.host ?? (l.host === '0.0.0.0' ? '127.0.0.1' : l.host),
+      advertisedPort: adv?.port ?? l.port,
+    };
+  });
+}
+
+function readToken(file: string | undefined): string | null {
+  if (file !== undefined) {
+    try {
+      const token = readFileSync(file, 'utf8').trim();
+      if (token.length < 16)
+        throw new UsageError(`--admin-token-file ${file}: token shorter than 16 characters`);
+      return token;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`--admin-token-file: cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  const env = process.env.TRIBUTARY_ADMIN_TOKEN;
+  if (env !== undefined && env.length < 16)
+    throw new UsageError('TRIBUTARY_ADMIN_TOKEN is shorter than 16 characters');
+  return env ?? null;
 }
 
 export function parseProperties(text: string): Map<string, string> {
@@ -58,8 +98,10 @@ function propertyValueProblem(key: string, value: string): string | null {
 
 export function parseArgs(argv: string[]): BrokerConfig {
   let dataDir: string | undefined;
-  let listen: [string, number] | undefined;
-  let advertised: [string, number] | undefined;
+  const listen: Endpoint[] = [];
+  const advertised: Endpoint[] = [];
+  let adminListen: Endpoint | undefined;
+  let adminTokenFile: string | undefined;
   let nodeId = 1;
   let rack: string | null = null;
   const props = new Map<string, string>();
@@ -75,10 +117,16 @@ export function parseArgs(argv: string[]): BrokerConfig {
         dataDir = resolve(value());
         break;
       case '--listen':
-        listen = hostPort(value(), flag);
+        listen.push(endpoint(value(), flag, true));
         break;
       case '--advertised':
-        advertised = hostPort(value(), flag);
+        advertised.push(endpoint(value(), flag, false));
+        break;
+      case '--admin-listen':
+        adminListen = endpoint(value(), flag, false);
+        break;
+      case '--admin-token-file':
+        adminTokenFile = value();
         break;
       case '--node-id':
         nodeId = Number(value());
@@ -111,7 +159,13 @@ export function parseArgs(argv: string[]): BrokerConfig {
     }
   }
   if (!dataDir) throw new UsageError('--data-dir is required');
-  if (!listen) throw new UsageError('--listen is required');
+  if (listen.length === 0) throw new UsageError('--listen is required');
+  const listeners = listenersFrom(listen, advertised);
+  const adminToken = readToken(adminTokenFile);
+  if (adminListen && adminToken === null)
+    throw new UsageError(
+      '--admin-listen needs a pool token (TRIBUTARY_ADMIN_TOKEN or --admin-token-file)',
+    );
   for (const [key, value] of props) {
     if (!BROKER_DEFAULTS.has(key)) throw new UsageError(`unknown broker property ${key}`);
     const problem = propertyValueProblem(key, value);
@@ -121,10 +175,10 @@ export function parseArgs(argv: string[]): BrokerConfig {
   return {
     nodeId,
     dataDir,
-    listenHost: listen[0],
-    listenPort: listen[1],
-    advertisedHost: advertised?.[0] ?? listen[0],
-    advertisedPort: advertised?.[1] ?? listen[1],
+    listeners,
+    admin: adminListen
+      ? { host: adminListen.host, port: adminListen.port, token: adminToken! }
+      : null,
     rack,
     props,
   };

@@ -26,6 +26,7 @@ import {
 import { type AnyHandler, NO_RESPONSE, type RequestContext } from '../api/handler.js';
 import { supportedApiVersions } from '../api/supported-versions.js';
 import type { BrokerContext } from '../context.js';
+import type { ListenerConfig } from '../config/listeners.js';
 import type { MemoryLimit } from '../memory/memory-limit.js';
 import type { ConnectionInfo } from './connection-info.js';
 
@@ -53,6 +54,7 @@ export class Connection {
   constructor(
     private readonly socket: Socket,
     id: number,
+    listener: ListenerConfig,
     private readonly broker: BrokerContext,
     private readonly maxRequestBytes: number,
     private readonly requestMemory: MemoryLimit,
@@ -60,6 +62,7 @@ export class Connection {
   ) {
     this.info = {
       id,
+      listener,
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
       principal: 'User:ANONYMOUS',
