@@ -27,7 +27,7 @@ import {
   type BrokerProcess,
 } from '@tributary/testing';
 
-const USAGE_LINE = /^usage: tributary-broker --data-dir DIR --listen HOST:PORT/m;
+const USAGE_LINE = /^usage: tributary-broker --data-dir DIR --listen \[PROTOCOL:\/\/\]HOST:PORT/m;
 const brokers: BrokerProcess[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 
@@ -82,7 +82,7 @@ describe('start-up', () => {
       onOutput: (line, stream) => lines.push(`${stream}: ${line}`),
     });
     brokers.push(b);
-    expect(lines).toContain(`stdout: tributary broker listening on 127.0.0.1:${port}`);
+    expect(lines).toContain(`stdout: tributary broker listening on 127.0.0.1:${port} (PLAINTEXT)`);
     expect(b.bootstrap).toBe(`127.0.0.1:${port}`);
     // Port 0 picks a free port, and the line names the real one.
     const tmp = await createTempDir('tributary-port0-');
@@ -140,7 +140,7 @@ describe('start-up', () => {
     [
       'a bad --listen',
       ['--data-dir', dir, '--listen', 'localhost'],
-      /--listen expects HOST:PORT, got localhost/,
+      /--listen expects \[PROTOCOL:\/\/\]HOST:PORT, got localhost/,
     ],
     [
       'an unknown --set key',

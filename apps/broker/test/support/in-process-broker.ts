@@ -21,17 +21,27 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
+export interface TestBrokerOptions {
+  /** Enables the admin endpoint on an ephemeral loopback port with this pool token. */
+  adminToken?: string;
+  /** More command-line arguments, e.g. extra `--listen` flags. */
+  extraArgs?: string[];
+}
+
 export async function startTestBroker(
   props: Record<string, string> = {},
   dataDir?: string,
   port = 0,
+  options: TestBrokerOptions = {},
 ): Promise<TestBroker> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-broker-')));
-  const args = ['--data-dir', dir, '--listen', `127.0.0.1:${port}`];
+  const args = ['--data-dir', dir, '--listen', `127.0.0.1:${port}`, ...(options.extraArgs ?? [])];
   const defaults: Record<string, string> = { 'group.initial.rebalance.delay.ms': '0' };
   for (const [k, v] of Object.entries({ ...defaults, ...props })) args.push('--set', `${k}=${v}`);
+  const config = parseArgs(args);
+  if (options.adminToken) config.admin = { host: '127.0.0.1', port: 0, token: options.adminToken };
   const broker = await Broker.start(
-    parseArgs(args),
+    config,
     createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'),
   );
   const actualPort = broker.address.port;
@@ -42,7 +52,7 @@ export async function startTestBroker(
     dataDir: dir,
     async restart() {
       await broker.stop();
-      return startTestBroker(props, dir, actualPort);
+      return startTestBroker(props, dir, actualPort, options);
     },
     async stop() {
       await broker.stop();

@@ -1,0 +1,25 @@
+/**
+ * Every route of the admin endpoint. Each concern registers its routes from its own file
+ * (credentials, ACLs, quotas, usage, ...) so this list is the map of the API.
+ */
+import type { BrokerContext } from '../context.js';
+import { Router } from './router.js';
+
+export function adminRoutes(broker: BrokerContext): Router {
+  const router = new Router();
+  router.add('GET', '/v1/health', () => ({
+    status: 200,
+    body: {
+      status: 'ok',
+      nodeId: broker.config.nodeId,
+      clusterId: broker.clusterId,
+      listeners: broker.config.listeners.map((l) => ({
+        name: l.name,
+        protocol: l.protocol,
+        host: l.advertisedHost,
+        port: l.advertisedPort,
+      })),
+    },
+  }));
+  return router;
+}
