@@ -16,6 +16,7 @@ import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { ConnectionRegistry } from './server/connection-registry.js';
 import { KafkaServer } from './server/server.js';
 import { loadClusterId } from './storage/cluster-identity.js';
 import { DataDir } from './storage/data-dir.js';
@@ -66,6 +67,7 @@ export class Broker {
       topics,
       producerIds,
       fetchWaiters: new FetchWaiters(),
+      connections: new ConnectionRegistry(),
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
       handlers: handlerRegistry(),

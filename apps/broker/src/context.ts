@@ -7,6 +7,7 @@ import type { BrokerConfig } from './config/broker-config.js';
 import type { Logger } from './logger.js';
 import type { ProducerIdManager } from './producers/producer-id-manager.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
+import type { ConnectionRegistry } from './server/connection-registry.js';
 import type { FetchBuffers } from './memory/fetch-buffers.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { TopicManager } from './topics/topic-manager.js';
@@ -18,6 +19,8 @@ export interface BrokerContext {
   readonly producerIds: ProducerIdManager;
   /** Fetch long-polls waiting for data, woken by produce. */
   readonly fetchWaiters: FetchWaiters;
+  /** Every open client connection, across listeners. */
+  readonly connections: ConnectionRegistry;
   /** Pooled, capped buffers fetch reads go into (fetch.memory.max.bytes). */
   readonly fetchBuffers: FetchBuffers;
   /** Classic consumer groups and committed offsets (this broker coordinates every group). */

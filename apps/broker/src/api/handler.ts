@@ -23,6 +23,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** Registers a callback run once this request's response is handed to the socket. */
   onResponseWritten(cb: () => void): void;
+  /** Quota throttling: stop reading from this connection for `ms` once the response is sent. */
+  muteAfterResponse(ms: number): void;
 }
 
 export interface Handler<Req, Res> {

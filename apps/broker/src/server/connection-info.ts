@@ -9,6 +9,8 @@ export interface ConnectionInfo {
   readonly remotePort: number;
   /** Kafka principal, e.g. `User:ANONYMOUS` until SASL authenticates the connection. */
   principal: string;
+  /** False on SASL listeners until SaslAuthenticate succeeds; true on the others. */
+  authenticated: boolean;
   /** Latest ApiVersions client software name/version, when the client sent them. */
   clientSoftwareName?: string;
   clientSoftwareVersion?: string;

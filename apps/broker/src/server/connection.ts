@@ -26,7 +26,7 @@ import {
 import { type AnyHandler, NO_RESPONSE, type RequestContext } from '../api/handler.js';
 import { supportedApiVersions } from '../api/supported-versions.js';
 import type { BrokerContext } from '../context.js';
-import type { ListenerConfig } from '../config/listeners.js';
+import { isSasl, type ListenerConfig } from '../config/listeners.js';
 import type { MemoryLimit } from '../memory/memory-limit.js';
 import type { ConnectionInfo } from './connection-info.js';
 
@@ -50,6 +50,8 @@ export class Connection {
   private paused = false;
   private readonly aborter = new AbortController();
   private readonly writing = new Set<Pending>();
+  private mutedUntil = 0;
+  private muteTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -66,6 +68,7 @@ export class Connection {
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
       principal: 'User:ANONYMOUS',
+      authenticated: !isSasl(listener.protocol),
     };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -167,6 +170,7 @@ export class Connection {
         clientId: header.clientId,
         signal: this.aborter.signal,
         onResponseWritten: (cb) => entry.written.push(cb),
+        muteAfterResponse: (ms) => entry.written.push(() => this.mute(ms)),
       };
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError) {
@@ -269,6 +273,19 @@ export class Connection {
     void this.requestMemory.whenAvailable(this.aborter.signal).then(() => this.maybeResume());
   }
 
+  /**
+   * Quota throttling the Kafka way (KIP-219): the response carries throttle_time_ms and the
+   * broker stops reading from the connection for that long.
+   */
+  mute(ms: number): void {
+    if (ms <= 0 || this.closed) return;
+    this.mutedUntil = Math.max(this.mutedUntil, Date.now() + ms);
+    this.pause();
+    clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => this.maybeResume(), this.mutedUntil - Date.now());
+    this.muteTimer.unref();
+  }
+
   private pause(): void {
     if (!this.paused) {
       this.paused = true;
@@ -277,6 +294,7 @@ export class Connection {
   }
 
   private maybeResume(): void {
+    if (Date.now() < this.mutedUntil) return;
     if (this.socket.writableNeedDrain) {
       this.pause();
       return;
@@ -305,6 +323,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.muteTimer);
     this.aborter.abort();
     // Handlers still running settle when they finish; finished or half-written ones now.
     for (const entry of this.pending) if (entry.done) this.settle(entry);

@@ -41,9 +41,13 @@ export class KafkaServer {
       this.broker,
       this.options.maxRequestBytes,
       this.options.requestMemory,
-      (c) => this.connections.delete(c),
+      (c) => {
+        this.connections.delete(c);
+        this.broker.connections.remove(c);
+      },
     );
     this.connections.add(conn);
+    this.broker.connections.add(conn);
     if (this.options.idleTimeoutMs > 0) {
       socket.setTimeout(this.options.idleTimeoutMs, () => conn.close());
     }
