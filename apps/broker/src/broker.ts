@@ -16,6 +16,7 @@ import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { Authorizer } from './security/acl/authorizer.js';
 import { ConnectionRegistry } from './server/connection-registry.js';
 import { KafkaServer } from './server/server.js';
 import { loadClusterId } from './storage/cluster-identity.js';
@@ -61,6 +62,7 @@ export class Broker {
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
+    const authorizer = await Authorizer.open(config, dir);
     const context: BrokerContext = {
       config,
       clusterId,
@@ -70,6 +72,7 @@ export class Broker {
       connections: new ConnectionRegistry(),
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
+      authorizer,
       handlers: handlerRegistry(),
       log,
     };

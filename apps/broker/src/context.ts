@@ -10,6 +10,7 @@ import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { ConnectionRegistry } from './server/connection-registry.js';
 import type { FetchBuffers } from './memory/fetch-buffers.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
+import type { Authorizer } from './security/acl/authorizer.js';
 import type { TopicManager } from './topics/topic-manager.js';
 
 export interface BrokerContext {
@@ -25,6 +26,8 @@ export interface BrokerContext {
   readonly fetchBuffers: FetchBuffers;
   /** Classic consumer groups and committed offsets (this broker coordinates every group). */
   readonly groups: GroupCoordinator;
+  /** ACLs and the decisions made from them (allows everything unless authorizer.enabled). */
+  readonly authorizer: Authorizer;
   /** Registered handlers by API key (ApiVersions advertises exactly these). */
   readonly handlers: ReadonlyMap<number, AnyHandler>;
   readonly log: Logger;

@@ -69,6 +69,11 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['producer.id.expiration.ms', '86400000'],
   ['max.incremental.fetch.session.cache.slots', '1000'],
   ['fetch.max.bytes', '57671680'],
+  // ACLs (security/acl). Kafka names the authorizer by class (authorizer.class.name); Tributary
+  // has one, switched on here. Off, every request is allowed, as Kafka without an authorizer.
+  ['authorizer.enabled', 'false'],
+  ['super.users', ''],
+  ['allow.everyone.if.no.acl.found', 'false'],
 ]);
 
 export function configString(config: BrokerConfig, key: string): string {
