@@ -4,6 +4,8 @@
  * (ConfigAdminManager.preprocess, then ConfigurationControlManager):
  *  1. a resource named twice: INVALID_REQUEST for each occurrence;
  *  2. a config key named twice in one resource, or a null value (outside DELETE): INVALID_REQUEST;
+ *  then authorization (`denied`, the handler's ACL check: as Kafka's controller, after the
+ *     request's shape and before any validation of the values);
  *  3. BROKER: the name must be "" or this node id; Tributary has no dynamic broker configs, so
  *     any change is refused with INVALID_REQUEST (as Kafka refuses read-only broker configs);
  *  4. TOPIC: name checks, the new set of overrides computed and validated as a whole
@@ -155,6 +157,7 @@ export async function alterConfigResources(
   resources: readonly AlterResource[],
   mode: AlterMode,
   validateOnly: boolean,
+  denied: (resource: AlterResource) => AdminResult | null = () => null,
 ): Promise<AdminResult[]> {
   const duplicates = duplicateIndexes(resources.map((r) => `${r.resourceType}:${r.resourceName}`));
   return Promise.all(
@@ -162,6 +165,8 @@ export async function alterConfigResources(
       if (duplicates.has(i)) return invalidRequest('Each resource must appear at most once.');
       const shape = configShapeProblem(resource.configs, mode);
       if (shape) return shape;
+      const refused = denied(resource);
+      if (refused) return refused;
       switch (resource.resourceType) {
         case ResourceType.TOPIC:
           return alterTopic(broker, resource, mode, validateOnly);

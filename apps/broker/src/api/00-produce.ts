@@ -8,6 +8,10 @@
  * RECORD_LIST_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT, INVALID_TIMESTAMP,
  * idempotence errors from the log, INVALID_REQUIRED_ACKS for the whole request.
  * Producing to a missing topic does not create it (as in Kafka: Metadata does).
+ * Authorization (before any other check, as Kafka): WRITE on each topic, else
+ * TOPIC_AUTHORIZATION_FAILED for its partitions; with a transactional id, WRITE on it, else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere. Idempotent batches need nothing more:
+ * InitProducerId checked the producer's right (Kafka 3.0+, KIP-679).
  */
 import {
   ApiKey,
@@ -28,6 +32,12 @@ import {
 } from '@tributary/kafka-protocol';
 import type { PartitionLog } from '@tributary/log-store';
 import type { BrokerContext } from '../context.js';
+import {
+  AclOperation,
+  AclResourceType,
+  canAccess,
+  canAccessTopic,
+} from '../security/acl/request-authz.js';
 import { NO_RESPONSE, defineHandler } from './handler.js';
 
 const PROBLEM_ERRORS: Readonly<Record<BatchProblem, [number, string]>> = {
@@ -203,13 +213,24 @@ export const produceHandler = defineHandler({
     const acks = req.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const transactional = req.transactionalId !== null;
+    const deniedCode =
+      req.transactionalId !== null &&
+      !canAccess(ctx, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, req.transactionalId)
+        ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : ErrorCode.NONE;
     const waits: Promise<void>[] = [];
     const failures: Array<{ result: PartitionResult; error: unknown }> = [];
     // Synchronous up to here and through every append: offsets follow request order.
-    const responses = req.topicData.map((t) =>
-      makeProduceResponseTopicProduceResponse({
+    const responses = req.topicData.map((t) => {
+      const denied =
+        deniedCode ||
+        (canAccessTopic(ctx, AclOperation.WRITE, t.name)
+          ? ErrorCode.NONE
+          : ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      return makeProduceResponseTopicProduceResponse({
         name: t.name,
         partitionResponses: t.partitionData.map((p) => {
+          if (denied) return errorResult(p.index, denied, null);
           if (!validAcks)
             return errorResult(p.index, ErrorCode.INVALID_REQUIRED_ACKS, 'acks must be -1, 0 or 1');
           const records =
@@ -232,8 +253,8 @@ export const produceHandler = defineHandler({
           }
           return result;
         }),
-      }),
-    );
+      });
+    });
     await Promise.all(waits);
     for (const { result, error } of failures) {
       broker.log.error(

@@ -9,6 +9,9 @@
  * empty aborted-transactions list.
  * Fetch sessions (KIP-227) are not created: every response carries session id 0, so clients
  * keep sending full fetch requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ * Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (a
+ * topic id this broker does not know stays UNKNOWN_TOPIC_ID). Such partitions do not end the
+ * long poll early; the others are served as usual.
  */
 import {
   ApiKey,
@@ -23,6 +26,7 @@ import {
 import type { PartitionLog } from '@tributary/log-store';
 import { configNumber } from '../config/broker-config.js';
 import { FetchWaiters } from '../fetch/fetch-waiters.js';
+import { AclOperation, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -59,6 +63,8 @@ export const fetchHandler = defineHandler({
         apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
       const unknownCode =
         apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const name = apiVersion >= 13 ? topic?.name : t.topic;
+      const readable = name === undefined || canAccessTopic(ctx, AclOperation.READ, name);
       return makeFetchResponseFetchableTopicResponse({
         topic: t.topic,
         topicId: t.topicId,
@@ -72,7 +78,9 @@ export const fetchHandler = defineHandler({
             records: EMPTY,
           });
           const log = topic?.partitions[p.partition];
-          if (!topic || !log) {
+          if (!readable) {
+            out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          } else if (!topic || !log) {
             out.errorCode = unknownCode;
             hasError = true;
           } else if (p.currentLeaderEpoch > 0) {

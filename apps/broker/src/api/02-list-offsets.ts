@@ -5,6 +5,7 @@
  * (v8+, the local log start), -5 LATEST_TIERED (v9+, -1 while nothing is tiered), otherwise
  * the first offset whose timestamp is >= the given one (offset -1 when there is none).
  * v0 answers in old_style_offsets. Every partition is at leader epoch 0.
+ * Authorization: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
 import {
   ApiKey,
@@ -17,6 +18,7 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponse,
 } from '@tributary/kafka-protocol';
 import type { PartitionLog } from '@tributary/log-store';
+import { AclOperation, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const LATEST = -1;
@@ -59,8 +61,9 @@ export const listOffsetsHandler = defineHandler({
   async handle(req, ctx) {
     const { broker, apiVersion } = ctx;
     const topics = await Promise.all(
-      req.topics.map(async (t) =>
-        makeListOffsetsResponseListOffsetsTopicResponse({
+      req.topics.map(async (t) => {
+        const describable = canAccessTopic(ctx, AclOperation.DESCRIBE, t.name);
+        return makeListOffsetsResponseListOffsetsTopicResponse({
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map(
@@ -71,6 +74,10 @@ export const listOffsetsHandler = defineHandler({
                   offset: -1,
                   leaderEpoch: -1,
                 });
+                if (!describable) {
+                  out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+                  return out;
+                }
                 const log = broker.topics.partition(t.name, p.partitionIndex);
                 if (!log) {
                   out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -93,8 +100,8 @@ export const listOffsetsHandler = defineHandler({
               },
             ),
           ),
-        }),
-      ),
+        });
+      }),
     );
     return makeListOffsetsResponse({ throttleTimeMs: 0, topics });
   },

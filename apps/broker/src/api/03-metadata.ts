@@ -4,7 +4,11 @@
  * A null topic list (or an empty one before v1) means all topics. Missing topics are created
  * when the request allows it (always before v4) and auto.create.topics.enable is on; invalid
  * names get INVALID_TOPIC_EXCEPTION. v10+ returns topic ids; v12 accepts topics by id.
- * Authorized operations (v8+) report every operation as allowed until ACLs exist.
+ * Authorization (as Kafka): topics the principal may not DESCRIBE are left out of "all
+ * topics" and answer TOPIC_AUTHORIZATION_FAILED when named (by name, whether or not they
+ * exist; by id, with a null name); auto-creation needs CREATE on the cluster or the topic
+ * (else TOPIC_AUTHORIZATION_FAILED). Authorized operations (v8+) are the topic's and the
+ * cluster's allowed operations (cluster: 0 without DESCRIBE on it).
  */
 import {
   ApiKey,
@@ -18,21 +22,30 @@ import {
   type MetadataResponseTopic,
 } from '@tributary/kafka-protocol';
 import type { BrokerContext } from '../context.js';
+import {
+  AclOperation,
+  AclResourceType,
+  authorizedOperations,
+  canAccessTopic,
+  canCreateTopic,
+  clusterAuthorizedOperations,
+} from '../security/acl/request-authz.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { topicNameProblem } from '../topics/topic-name.js';
 import { defineHandler } from './handler.js';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
-/** Kafka's AclOperation codes for topics: READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11. */
+/** Every topic operation (what clients see without an authorizer). Kafka's AclOperation codes: READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11. */
 export const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((m, op) => m | (1 << op), 0);
 /** Cluster: CREATE 5, ALTER 7, DESCRIBE 8, CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11, IDEMPOTENT_WRITE 12. */
 export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((m, op) => m | (1 << op), 0);
 const NOT_REQUESTED = -2147483648;
 
+/** `operations`: the authorized-operations bitfield, or NOT_REQUESTED. */
 export function describeTopic(
   broker: BrokerContext,
   topic: Topic,
-  withOps: boolean,
+  operations: number,
 ): MetadataResponseTopic {
   const nodeId = broker.config.nodeId;
   return makeMetadataResponseTopic({
@@ -51,7 +64,7 @@ export function describeTopic(
         offlineReplicas: [],
       }),
     ),
-    topicAuthorizedOperations: withOps ? ALL_TOPIC_OPERATIONS : NOT_REQUESTED,
+    topicAuthorizedOperations: operations,
   });
 }
 
@@ -72,27 +85,44 @@ export const metadataHandler = defineHandler({
   async handle(req, ctx) {
     const { broker, apiVersion } = ctx;
     const withOps = apiVersion >= 8 && req.includeTopicAuthorizedOperations;
+    const describe = (t: Topic): MetadataResponseTopic =>
+      describeTopic(
+        broker,
+        t,
+        withOps ? authorizedOperations(ctx, AclResourceType.TOPIC, t.name) : NOT_REQUESTED,
+      );
     const allowAutoCreate =
       (apiVersion < 4 || req.allowAutoTopicCreation) && broker.topics.autoCreateEnabled;
     const all = req.topics === null || (apiVersion === 0 && req.topics.length === 0);
     const topics: MetadataResponseTopic[] = [];
     if (all) {
-      for (const t of broker.topics.list()) topics.push(describeTopic(broker, t, withOps));
+      for (const t of broker.topics.list())
+        if (canAccessTopic(ctx, AclOperation.DESCRIBE, t.name)) topics.push(describe(t));
     } else {
       for (const wanted of req.topics ?? []) {
         if (wanted.name === null || wanted.name === '') {
           const byId =
             wanted.topicId !== ZERO_UUID ? broker.topics.getById(wanted.topicId) : undefined;
           topics.push(
-            byId
-              ? describeTopic(broker, byId, withOps)
-              : topicError(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
+            !byId
+              ? topicError(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID)
+              : canAccessTopic(ctx, AclOperation.DESCRIBE, byId.name)
+                ? describe(byId)
+                : topicError(null, byId.id, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
           );
           continue;
         }
         const name = wanted.name;
+        if (!canAccessTopic(ctx, AclOperation.DESCRIBE, name)) {
+          topics.push(topicError(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+          continue;
+        }
         let topic = broker.topics.get(name);
         if (!topic) {
+          if (allowAutoCreate && !canCreateTopic(ctx, name)) {
+            topics.push(topicError(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+            continue;
+          }
           if (topicNameProblem(name)) {
             topics.push(topicError(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
             continue;
@@ -110,7 +140,7 @@ export const metadataHandler = defineHandler({
             continue;
           }
         }
-        topics.push(describeTopic(broker, topic, withOps));
+        topics.push(describe(topic));
       }
     }
     const { config } = broker;
@@ -130,7 +160,7 @@ export const metadataHandler = defineHandler({
       topics,
       clusterAuthorizedOperations:
         apiVersion >= 8 && req.includeClusterAuthorizedOperations
-          ? ALL_CLUSTER_OPERATIONS
+          ? clusterAuthorizedOperations(ctx)
           : NOT_REQUESTED,
     });
   },

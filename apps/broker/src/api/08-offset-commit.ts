@@ -13,6 +13,8 @@
  * v1 per-partition commit_timestamp; v2-4 retention_time_ms (an explicit expiry, as Kafka
  * still honours it); v6+ committed leader epoch; v7+ group_instance_id; v8 flexible; v9 is
  * the KIP-848 consumer version, which for classic groups means generation and member id.
+ * Authorization (as Kafka): READ on the group, else GROUP_AUTHORIZATION_FAILED for every
+ * partition; then READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
 import {
   ApiKey,
@@ -24,6 +26,7 @@ import {
   writeOffsetCommitResponse,
 } from '@tributary/kafka-protocol';
 import type { CommitRequest } from '../groups/group-coordinator.js';
+import { AclOperation, canAccessGroup, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const offsetCommitHandler = defineHandler({
@@ -32,12 +35,20 @@ export const offsetCommitHandler = defineHandler({
   maxVersion: 9,
   readRequest: readOffsetCommitRequest,
   writeResponse: writeOffsetCommitResponse,
-  async handle(req, { broker, apiVersion }) {
+  async handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
     const partitions: CommitRequest['partitions'] = [];
+    const groupAllowed = canAccessGroup(ctx, AclOperation.READ, req.groupId);
     // Per request partition: an error decided here, or its index in what the coordinator decides.
     const slots = req.topics.map((t) => {
       const topic = broker.topics.get(t.name);
+      const denied = !groupAllowed
+        ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+        : canAccessTopic(ctx, AclOperation.READ, t.name)
+          ? ErrorCode.NONE
+          : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       return t.partitions.map((p): { error: number } | { index: number } => {
+        if (denied) return { error: denied };
         if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions.length) {
           return { error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         }

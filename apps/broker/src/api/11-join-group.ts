@@ -14,14 +14,18 @@
  * protocol name on errors; v8 reason (logged by Kafka, ignored here); v9 skip_assignment for
  * a static leader that rejoins a stable group.
  * A new member whose connection closes while its JoinGroup is parked is dropped at once.
+ * Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED (no member id).
  */
 import {
   ApiKey,
+  ErrorCode,
   makeJoinGroupResponse,
   makeJoinGroupResponseMember,
   readJoinGroupRequest,
   writeJoinGroupResponse,
 } from '@tributary/kafka-protocol';
+import { joinError } from '../groups/classic-group.js';
+import { AclOperation, canAccessGroup } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const joinGroupHandler = defineHandler({
@@ -30,23 +34,26 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   readRequest: readJoinGroupRequest,
   writeResponse: writeJoinGroupResponse,
-  async handle(req, { broker, apiVersion, clientId, connection, signal }) {
-    const result = await broker.groups.join(
-      {
-        groupId: req.groupId,
-        memberId: req.memberId,
-        groupInstanceId: apiVersion >= 5 ? req.groupInstanceId : null,
-        sessionTimeoutMs: req.sessionTimeoutMs,
-        rebalanceTimeoutMs: apiVersion >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
-        protocolType: req.protocolType,
-        protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
-        clientId: clientId ?? '',
-        clientHost: `/${connection.remoteAddress}`,
-        requireKnownMemberId: apiVersion >= 4,
-        supportSkippingAssignment: apiVersion >= 9,
-      },
-      signal,
-    );
+  async handle(req, ctx) {
+    const { broker, apiVersion, clientId, connection, signal } = ctx;
+    const result = !canAccessGroup(ctx, AclOperation.READ, req.groupId)
+      ? joinError('', ErrorCode.GROUP_AUTHORIZATION_FAILED)
+      : await broker.groups.join(
+          {
+            groupId: req.groupId,
+            memberId: req.memberId,
+            groupInstanceId: apiVersion >= 5 ? req.groupInstanceId : null,
+            sessionTimeoutMs: req.sessionTimeoutMs,
+            rebalanceTimeoutMs: apiVersion >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+            protocolType: req.protocolType,
+            protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+            clientId: clientId ?? '',
+            clientHost: `/${connection.remoteAddress}`,
+            requireKnownMemberId: apiVersion >= 4,
+            supportSkippingAssignment: apiVersion >= 9,
+          },
+          signal,
+        );
     return makeJoinGroupResponse({
       errorCode: result.errorCode,
       generationId: result.generationId,

@@ -4,6 +4,7 @@
  * static member may be removed by group_instance_id alone (empty member id, as admin tools
  * do); with both ids, a member id that no longer owns the instance id is FENCED_INSTANCE_ID.
  * A group that does not exist answers UNKNOWN_MEMBER_ID (as Kafka 4).
+ * Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED (no member results).
  * Version notes: v0-2 name one member and report its error at the top level; v3+ batch
  * members with a result each; v4 flexible; v5 per-member reason (ignored).
  */
@@ -15,6 +16,7 @@ import {
   readLeaveGroupRequest,
   writeLeaveGroupResponse,
 } from '@tributary/kafka-protocol';
+import { AclOperation, canAccessGroup } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const leaveGroupHandler = defineHandler({
@@ -23,7 +25,10 @@ export const leaveGroupHandler = defineHandler({
   maxVersion: 5,
   readRequest: readLeaveGroupRequest,
   writeResponse: writeLeaveGroupResponse,
-  handle(req, { broker, apiVersion }) {
+  handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
+    if (!canAccessGroup(ctx, AclOperation.READ, req.groupId))
+      return makeLeaveGroupResponse({ errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
     const leaving =
       apiVersion >= 3
         ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))

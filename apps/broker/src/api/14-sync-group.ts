@@ -7,15 +7,19 @@
  * Errors: REBALANCE_IN_PROGRESS (a new rebalance started), ILLEGAL_GENERATION,
  * UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL (v5 protocol type or
  * name differ from the group's), INVALID_GROUP_ID, NOT_COORDINATOR while shutting down.
+ * Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED.
  * Version notes: v3+ group_instance_id; v4 flexible; v5 protocol_type/protocol_name in both
  * directions.
  */
 import {
   ApiKey,
+  ErrorCode,
   makeSyncGroupResponse,
   readSyncGroupRequest,
   writeSyncGroupResponse,
 } from '@tributary/kafka-protocol';
+import { syncError } from '../groups/classic-group.js';
+import { AclOperation, canAccessGroup } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const syncGroupHandler = defineHandler({
@@ -24,7 +28,10 @@ export const syncGroupHandler = defineHandler({
   maxVersion: 5,
   readRequest: readSyncGroupRequest,
   writeResponse: writeSyncGroupResponse,
-  async handle(req, { broker, apiVersion }) {
+  async handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
+    if (!canAccessGroup(ctx, AclOperation.READ, req.groupId))
+      return makeSyncGroupResponse(syncError(ErrorCode.GROUP_AUTHORIZATION_FAILED));
     const result = await broker.groups.sync({
       groupId: req.groupId,
       generationId: req.generationId,

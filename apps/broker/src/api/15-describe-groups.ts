@@ -3,21 +3,27 @@
  * State, protocol type, chosen protocol and members of each group. As Kafka, member metadata
  * and assignments (and the protocol) are only reported for Stable groups. A group that does
  * not exist is reported as Dead with no error (GROUP_ID_NOT_FOUND comes with v6, not served).
- * Version notes: v3+ authorized operations on request (every group operation is allowed
- * until ACLs exist); v4+ group_instance_id; v5 flexible.
+ * Authorization: DESCRIBE on each group, else GROUP_AUTHORIZATION_FAILED (empty state).
+ * Version notes: v3+ authorized operations on request (the group's allowed operations among
+ * READ, DESCRIBE, DELETE); v4+ group_instance_id; v5 flexible.
  */
 import {
   ApiKey,
+  ErrorCode,
   makeDescribeGroupsResponse,
   makeDescribeGroupsResponseDescribedGroup,
   makeDescribeGroupsResponseDescribedGroupMember,
   readDescribeGroupsRequest,
   writeDescribeGroupsResponse,
 } from '@tributary/kafka-protocol';
+import {
+  AclOperation,
+  AclResourceType,
+  authorizedOperations,
+  canAccessGroup,
+} from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
-/** Kafka's AclOperation codes valid for groups: READ 3, DELETE 6, DESCRIBE 8. */
-const ALL_GROUP_OPERATIONS = [3, 6, 8].reduce((m, op) => m | (1 << op), 0);
 const NOT_REQUESTED = -2147483648;
 
 export const describeGroupsHandler = defineHandler({
@@ -26,10 +32,20 @@ export const describeGroupsHandler = defineHandler({
   maxVersion: 5,
   readRequest: readDescribeGroupsRequest,
   writeResponse: writeDescribeGroupsResponse,
-  handle(req, { broker, apiVersion }) {
+  handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
     const withOps = apiVersion >= 3 && req.includeAuthorizedOperations;
     return makeDescribeGroupsResponse({
       groups: req.groups.map((groupId) => {
+        if (!canAccessGroup(ctx, AclOperation.DESCRIBE, groupId)) {
+          return makeDescribeGroupsResponseDescribedGroup({
+            errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+            groupId,
+            groupState: '',
+            protocolType: '',
+            protocolData: '',
+          });
+        }
         const d = broker.groups.describe(groupId);
         return makeDescribeGroupsResponseDescribedGroup({
           errorCode: d.errorCode,
@@ -47,7 +63,9 @@ export const describeGroupsHandler = defineHandler({
               memberAssignment: m.assignment,
             }),
           ),
-          authorizedOperations: withOps ? ALL_GROUP_OPERATIONS : NOT_REQUESTED,
+          authorizedOperations: withOps
+            ? authorizedOperations(ctx, AclResourceType.GROUP, groupId)
+            : NOT_REQUESTED,
         });
       }),
     });

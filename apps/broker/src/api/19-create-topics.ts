@@ -10,6 +10,10 @@
  * runs every check and creates nothing. Creation is synchronous, so timeout_ms is not used.
  * v1+ carries error messages; v5+ returns partitions, replication factor and the resulting
  * configs (source, read-only, sensitive); v7 the topic id (all zeros for validate_only).
+ * Authorization (as Kafka's controller): CREATE on the cluster or on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED ("Authorization failed."); the configs, partition count and
+ * replication factor of a created topic are returned only with DESCRIBE_CONFIGS on it
+ * (else topic_config_error_code TOPIC_AUTHORIZATION_FAILED and -1 counts).
  */
 import {
   ApiKey,
@@ -27,6 +31,7 @@ import { duplicateValues } from '../admin/duplicates.js';
 import { placeNewTopic } from '../admin/replica-assignment.js';
 import { configNumber } from '../config/broker-config.js';
 import type { BrokerContext } from '../context.js';
+import { AclOperation, canAccessTopic, canCreateTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
@@ -89,7 +94,18 @@ export const createTopicsHandler = defineHandler({
     const duplicates = duplicateValues(req.topics.map((t) => t.name));
     const topics: CreateTopicsResponseCreatableTopicResult[] = [];
     for (const t of req.topics) {
-      if (!duplicates.has(t.name)) topics.push(await createTopic(ctx.broker, t, validateOnly));
+      if (duplicates.has(t.name)) continue;
+      if (!canCreateTopic(ctx, t.name)) {
+        topics.push(failed(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
+        continue;
+      }
+      const created = await createTopic(ctx.broker, t, validateOnly);
+      if (!canAccessTopic(ctx, AclOperation.DESCRIBE_CONFIGS, t.name)) {
+        Object.assign(created, { numPartitions: -1, replicationFactor: -1, configs: [] });
+        if (created.errorCode === ErrorCode.NONE)
+          created.topicConfigErrorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      }
+      topics.push(created);
     }
     for (const name of duplicates)
       topics.push(failed(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));

@@ -8,6 +8,10 @@
  * UNKNOWN_TOPIC_ID. Deletion is synchronous: the logs are closed and removed before the
  * answer, so the name can be created again at once. Results carry the topic id from v6 and
  * error messages from v5.
+ * Authorization (as Kafka's controller; DELETE on the cluster allows every topic): a name the
+ * principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED before its existence is checked; an
+ * existing topic it may not DELETE is TOPIC_AUTHORIZATION_FAILED (named by id: with a null
+ * name unless it may DESCRIBE it).
  */
 import {
   ApiKey,
@@ -20,11 +24,19 @@ import {
 } from '@tributary/kafka-protocol';
 import { duplicateValues } from '../admin/duplicates.js';
 import type { BrokerContext } from '../context.js';
+import {
+  AUTHORIZATION_MESSAGES,
+  AclOperation,
+  canAccessCluster,
+  canAccessTopic,
+} from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 type Result = DeleteTopicsResponseDeletableTopicResult;
+
+const TOPIC_DENIED = AUTHORIZATION_MESSAGES[ErrorCode.TOPIC_AUTHORIZATION_FAILED];
 
 function result(
   name: string | null,
@@ -59,6 +71,10 @@ export const deleteTopicsHandler = defineHandler({
         ),
       });
     }
+    const clusterDelete = canAccessCluster(ctx, AclOperation.DELETE);
+    const may = (op: number, name: string) => clusterDelete || canAccessTopic(ctx, op, name);
+    const denied = (name: string | null, id: string) =>
+      result(name, id, ErrorCode.TOPIC_AUTHORIZATION_FAILED, TOPIC_DENIED);
     const responses: Result[] = [];
     const byName: string[] = [];
     const byId: string[] = [];
@@ -104,10 +120,16 @@ export const deleteTopicsHandler = defineHandler({
         responses.push(
           result(null, id, ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.'),
         );
+      else if (!may(AclOperation.DELETE, topic.name))
+        responses.push(denied(may(AclOperation.DESCRIBE, topic.name) ? topic.name : null, id));
       else toDelete.set(id, topic.name);
     }
     for (const name of new Set(byName)) {
       if (duplicateNames.has(name)) continue;
+      if (!may(AclOperation.DESCRIBE, name)) {
+        responses.push(denied(name, ZERO_UUID));
+        continue;
+      }
       const topic = broker.topics.get(name);
       if (!topic) {
         responses.push(
@@ -118,6 +140,8 @@ export const deleteTopicsHandler = defineHandler({
             'This server does not host this topic-partition.',
           ),
         );
+      } else if (!may(AclOperation.DELETE, name)) {
+        responses.push(denied(name, ZERO_UUID));
       } else if (toDelete.has(topic.id)) {
         toDelete.delete(topic.id);
         responses.push(

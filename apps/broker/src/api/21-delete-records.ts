@@ -7,6 +7,7 @@
  * a negative offset or one beyond the high watermark is OFFSET_OUT_OF_RANGE, and an offset at
  * or below the current start changes nothing. Failing partitions report low watermark -1.
  * The answer waits for the new start offset to be persisted; timeout_ms is not used.
+ * Authorization: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
 import {
   ApiKey,
@@ -19,6 +20,7 @@ import {
   type DeleteRecordsResponseDeleteRecordsPartitionResult,
 } from '@tributary/kafka-protocol';
 import type { BrokerContext } from '../context.js';
+import { AclOperation, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const HIGH_WATERMARK = -1;
@@ -61,16 +63,23 @@ export const deleteRecordsHandler = defineHandler({
   writeResponse: writeDeleteRecordsResponse,
   async handle(req, ctx) {
     const topics = await Promise.all(
-      req.topics.map(async (t) =>
-        makeDeleteRecordsResponseDeleteRecordsTopicResult({
+      req.topics.map(async (t) => {
+        const deletable = canAccessTopic(ctx, AclOperation.DELETE, t.name);
+        return makeDeleteRecordsResponseDeleteRecordsTopicResult({
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map((p) =>
-              deletePartition(ctx.broker, t.name, p.partitionIndex, p.offset),
+              deletable
+                ? deletePartition(ctx.broker, t.name, p.partitionIndex, p.offset)
+                : makeDeleteRecordsResponseDeleteRecordsPartitionResult({
+                    partitionIndex: p.partitionIndex,
+                    errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                    lowWatermark: -1,
+                  }),
             ),
           ),
-        }),
-      ),
+        });
+      }),
     );
     return makeDeleteRecordsResponse({ throttleTimeMs: 0, topics });
   },

@@ -9,6 +9,7 @@
  *    epoch 0 starts (the log start offset).
  * current_leader_epoch (v2+, -1 = not given) is checked first: below 0 is
  * FENCED_LEADER_EPOCH, above 0 UNKNOWN_LEADER_EPOCH. v0 answers carry no epoch.
+ * Authorization: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
 import {
   ApiKey,
@@ -21,6 +22,7 @@ import {
   type OffsetForLeaderEpochResponseEpochEndOffset,
 } from '@tributary/kafka-protocol';
 import type { PartitionLog } from '@tributary/log-store';
+import { AclOperation, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const LEADER_EPOCH = 0;
@@ -58,22 +60,25 @@ export const offsetForLeaderEpochHandler = defineHandler({
   writeResponse: writeOffsetForLeaderEpochResponse,
   handle(req, ctx) {
     const { broker, apiVersion } = ctx;
-    const topics = req.topics.map((t) =>
-      makeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult({
+    const topics = req.topics.map((t) => {
+      const describable = canAccessTopic(ctx, AclOperation.DESCRIBE, t.topic);
+      return makeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult({
         topic: t.topic,
         partitions: t.partitions.map((p) => {
           const log = broker.topics.partition(t.topic, p.partition);
-          if (!log) {
+          if (!describable || !log) {
             return makeOffsetForLeaderEpochResponseEpochEndOffset({
               partition: p.partition,
-              errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              errorCode: describable
+                ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                : ErrorCode.TOPIC_AUTHORIZATION_FAILED,
             });
           }
           const current = apiVersion >= 2 ? p.currentLeaderEpoch : UNDEFINED_EPOCH;
           return endOffset(log, p.partition, current, p.leaderEpoch);
         }),
-      }),
-    );
+      });
+    });
     return makeOffsetForLeaderEpochResponse({ throttleTimeMs: 0, topics });
   },
 });

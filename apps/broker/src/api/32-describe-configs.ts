@@ -7,6 +7,9 @@
  * cluster-wide dynamic defaults, of which there are none; another name is INVALID_REQUEST
  * with Kafka's message. Other resource types are INVALID_REQUEST.
  * configuration_keys null or empty means all keys; unknown keys are left out.
+ * Authorization (as Kafka): DESCRIBE_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED), on the
+ * group (GROUP_AUTHORIZATION_FAILED) or, for broker resources, on the cluster
+ * (CLUSTER_AUTHORIZATION_FAILED), with no configs.
  * Version notes: v0 reports is_default (source DEFAULT_CONFIG) instead of config_source;
  * v1+ include_synonyms; v3+ include_documentation and config_type.
  */
@@ -29,8 +32,13 @@ import {
   type ConfigEntry,
 } from '../admin/config-entries.js';
 import type { BrokerContext } from '../context.js';
+import {
+  AUTHORIZATION_MESSAGES,
+  AclOperation,
+  configResourceDenied,
+} from '../security/acl/request-authz.js';
 import { topicNameProblem } from '../topics/topic-name.js';
-import { defineHandler } from './handler.js';
+import { defineHandler, type RequestContext } from './handler.js';
 
 type Lookup = ConfigEntry[] | { errorCode: number; errorMessage: string | null };
 
@@ -79,7 +87,7 @@ function lookup(broker: BrokerContext, r: DescribeConfigsRequestDescribeConfigsR
 }
 
 function describe(
-  broker: BrokerContext,
+  ctx: RequestContext,
   r: DescribeConfigsRequestDescribeConfigsResource,
   opts: { synonyms: boolean; documentation: boolean },
 ): DescribeConfigsResponseDescribeConfigsResult {
@@ -89,7 +97,18 @@ function describe(
     errorCode: ErrorCode.NONE,
     errorMessage: null,
   });
-  const found = lookup(broker, r);
+  const denied = configResourceDenied(
+    ctx,
+    AclOperation.DESCRIBE_CONFIGS,
+    r.resourceType,
+    r.resourceName,
+  );
+  if (denied)
+    return Object.assign(result, {
+      errorCode: denied,
+      errorMessage: AUTHORIZATION_MESSAGES[denied],
+    });
+  const found = lookup(ctx.broker, r);
   if (!Array.isArray(found)) return Object.assign(result, found);
   const wanted = r.configurationKeys?.length ? new Set(r.configurationKeys) : null;
   result.configs = found
@@ -131,7 +150,7 @@ export const describeConfigsHandler = defineHandler({
     };
     return makeDescribeConfigsResponse({
       throttleTimeMs: 0,
-      results: req.resources.map((r) => describe(ctx.broker, r, opts)),
+      results: req.resources.map((r) => describe(ctx, r, opts)),
     });
   },
 });

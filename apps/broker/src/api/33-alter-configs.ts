@@ -6,6 +6,8 @@
  * no dynamic broker configs): INVALID_REQUEST unless the list is empty. Other types, repeated
  * resources or keys and null values are INVALID_REQUEST. See admin/alter-configs.ts for the
  * order of checks. validate_only checks without changing anything.
+ * Authorization: ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or, for BROKER
+ * resources, on the cluster (CLUSTER_AUTHORIZATION_FAILED), with no message, as Kafka.
  */
 import {
   ApiKey,
@@ -16,6 +18,7 @@ import {
 } from '@tributary/kafka-protocol';
 import { alterConfigResources } from '../admin/alter-configs.js';
 import { AlterOp } from '../admin/config-constants.js';
+import { alterConfigsDenied } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const alterConfigsHandler = defineHandler({
@@ -30,7 +33,13 @@ export const alterConfigsHandler = defineHandler({
       resourceName: r.resourceName,
       configs: r.configs.map((c) => ({ name: c.name, value: c.value, op: AlterOp.SET })),
     }));
-    const results = await alterConfigResources(ctx.broker, resources, 'replace', req.validateOnly);
+    const results = await alterConfigResources(
+      ctx.broker,
+      resources,
+      'replace',
+      req.validateOnly,
+      alterConfigsDenied(ctx),
+    );
     return makeAlterConfigsResponse({
       throttleTimeMs: 0,
       responses: req.resources.map((r, i) =>

@@ -6,6 +6,8 @@
  * and is_future_key false, as there are no replica moves between directories.
  * v3+ adds a top-level error code (NONE); v4 the directory's total and usable bytes from
  * statfs (-1 when the file system cannot tell).
+ * Authorization: DESCRIBE on the cluster, else no directories and (v3+) the top-level error
+ * CLUSTER_AUTHORIZATION_FAILED, as Kafka.
  */
 import { statfs } from 'node:fs/promises';
 import {
@@ -20,6 +22,7 @@ import {
   type DescribeLogDirsResponseDescribeLogDirsTopic,
 } from '@tributary/kafka-protocol';
 import type { BrokerContext } from '../context.js';
+import { AclOperation, canAccessCluster } from '../security/acl/request-authz.js';
 import { DataDir } from '../storage/data-dir.js';
 import { defineHandler } from './handler.js';
 
@@ -70,6 +73,13 @@ export const describeLogDirsHandler = defineHandler({
   readRequest: readDescribeLogDirsRequest,
   writeResponse: writeDescribeLogDirsResponse,
   async handle(req, ctx) {
+    if (!canAccessCluster(ctx, AclOperation.DESCRIBE)) {
+      return makeDescribeLogDirsResponse({
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        results: [],
+      });
+    }
     const logDir = new DataDir(ctx.broker.config.dataDir).logsDir;
     const topics = hostedTopics(ctx.broker, req.topics);
     const space =

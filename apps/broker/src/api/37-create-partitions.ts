@@ -6,6 +6,8 @@
  * partition(s).") or a lower one INVALID_PARTITIONS; manual assignments must give one replica
  * list per new partition, each naming only this broker, once (INVALID_REPLICA_ASSIGNMENT).
  * validate_only runs the checks and changes nothing; timeout_ms is not used (synchronous).
+ * Authorization (as Kafka's controller): ALTER on the cluster or on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED (no message).
  */
 import {
   ApiKey,
@@ -20,6 +22,7 @@ import {
 import { duplicateValues } from '../admin/duplicates.js';
 import { newPartitionAssignmentsProblem } from '../admin/replica-assignment.js';
 import type { BrokerContext } from '../context.js';
+import { AclOperation, canAccessCluster, canAccessTopic } from '../security/acl/request-authz.js';
 import type { AdminResult } from '../topics/topic-manager.js';
 import { defineHandler } from './handler.js';
 
@@ -58,9 +61,16 @@ export const createPartitionsHandler = defineHandler({
   async handle(req, ctx) {
     const duplicates = duplicateValues(req.topics.map((t) => t.name));
     const results: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
+    const clusterAlter = canAccessCluster(ctx, AclOperation.ALTER);
     for (const t of req.topics) {
-      if (!duplicates.has(t.name))
+      if (duplicates.has(t.name)) continue;
+      if (!clusterAlter && !canAccessTopic(ctx, AclOperation.ALTER, t.name)) {
+        results.push(
+          result(t.name, { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }),
+        );
+      } else {
         results.push(result(t.name, await createPartitions(ctx.broker, t, req.validateOnly)));
+      }
     }
     for (const name of duplicates) {
       results.push(

@@ -7,6 +7,8 @@
  * LIST."). Unknown keys are INVALID_CONFIG; a DELETE of a key that is not set changes nothing.
  * The resulting set is validated as a whole, applied to the partition logs at once and
  * persisted. BROKER resources accept only no-op DELETEs (no dynamic broker configs).
+ * Authorization: ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or, for BROKER
+ * resources, on the cluster (CLUSTER_AUTHORIZATION_FAILED), with no message, as Kafka.
  * See admin/alter-configs.ts for the order of checks. validate_only changes nothing.
  */
 import {
@@ -17,6 +19,7 @@ import {
   writeIncrementalAlterConfigsResponse,
 } from '@tributary/kafka-protocol';
 import { alterConfigResources } from '../admin/alter-configs.js';
+import { alterConfigsDenied } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const incrementalAlterConfigsHandler = defineHandler({
@@ -36,6 +39,7 @@ export const incrementalAlterConfigsHandler = defineHandler({
       resources,
       'incremental',
       req.validateOnly,
+      alterConfigsDenied(ctx),
     );
     return makeIncrementalAlterConfigsResponse({
       throttleTimeMs: 0,

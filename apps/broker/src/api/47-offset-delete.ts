@@ -7,6 +7,8 @@
  * offsets is deleted, as Kafka's cleanup does.
  * Errors: group level INVALID_GROUP_ID, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP (then no topics
  * are returned); per partition UNKNOWN_TOPIC_OR_PARTITION, GROUP_SUBSCRIBED_TO_TOPIC.
+ * Authorization (as Kafka): DELETE on the group, else GROUP_AUTHORIZATION_FAILED; READ on
+ * each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
 import {
   ApiKey,
@@ -17,6 +19,7 @@ import {
   readOffsetDeleteRequest,
   writeOffsetDeleteResponse,
 } from '@tributary/kafka-protocol';
+import { AclOperation, canAccessGroup, canAccessTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 export const offsetDeleteHandler = defineHandler({
@@ -25,11 +28,16 @@ export const offsetDeleteHandler = defineHandler({
   maxVersion: 0,
   readRequest: readOffsetDeleteRequest,
   writeResponse: writeOffsetDeleteResponse,
-  async handle(req, { broker }) {
+  async handle(req, ctx) {
+    const { broker } = ctx;
+    if (!canAccessGroup(ctx, AclOperation.DELETE, req.groupId))
+      return makeOffsetDeleteResponse({ errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
     const known: Array<{ topic: string; partition: number }> = [];
     const slots = req.topics.map((t) => {
       const topic = broker.topics.get(t.name);
+      const readable = canAccessTopic(ctx, AclOperation.READ, t.name);
       return t.partitions.map((p): { error: number } | { index: number } => {
+        if (!readable) return { error: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions.length) {
           return { error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         }

@@ -2,8 +2,9 @@
  * DescribeCluster (key 60), versions 0-1.
  * The cluster is this broker: it is listed as the only broker and as the controller (Kafka's
  * brokers also name a live broker there, since clients cannot reach KRaft controllers).
- * Authorized operations, when asked, report every cluster operation as allowed until ACLs
- * exist. v1 endpoint_type: 1 (brokers) is served; 2 (controllers) is MISMATCHED_ENDPOINT_TYPE
+ * Authorized operations, when asked, are the principal's allowed cluster operations, or 0
+ * without DESCRIBE on the cluster; the request itself needs no right (as Kafka's brokers).
+ * v1 endpoint_type: 1 (brokers) is served; 2 (controllers) is MISMATCHED_ENDPOINT_TYPE
  * and anything else UNSUPPORTED_ENDPOINT_TYPE, both INVALID_REQUEST in v0, as Kafka answers.
  */
 import {
@@ -14,7 +15,7 @@ import {
   readDescribeClusterRequest,
   writeDescribeClusterResponse,
 } from '@tributary/kafka-protocol';
-import { ALL_CLUSTER_OPERATIONS } from './03-metadata.js';
+import { clusterAuthorizedOperations } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const;
@@ -60,7 +61,7 @@ export const describeClusterHandler = defineHandler({
         }),
       ],
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations
-        ? ALL_CLUSTER_OPERATIONS
+        ? clusterAuthorizedOperations(ctx)
         : NOT_REQUESTED,
     });
   },

@@ -109,3 +109,60 @@ export function clusterAuthorizedOperations(ctx: RequestContext): number {
   if (!canAccessCluster(ctx, AclOperation.DESCRIBE)) return 0;
   return authorizedOperations(ctx, AclResourceType.CLUSTER, CLUSTER_NAME);
 }
+
+/** CreateTopics and Metadata auto-creation: CREATE on the cluster, or on the topic. */
+export const canCreateTopic = (ctx: RequestContext, topic: string): boolean =>
+  canAccessCluster(ctx, AclOperation.CREATE) || canAccessTopic(ctx, AclOperation.CREATE, topic);
+
+/** Config resource types (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs). */
+const ConfigResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32 };
+
+/**
+ * The authorization error for describing (DESCRIBE_CONFIGS) or altering (ALTER_CONFIGS) a
+ * config resource, as Kafka: a topic's own, a group's own, the cluster's for broker, broker
+ * logger and client-metrics resources; NONE when allowed or for a type Kafka does not know.
+ */
+export function configResourceDenied(
+  ctx: RequestContext,
+  operation: number,
+  resourceType: number,
+  name: string,
+): number {
+  switch (resourceType) {
+    case ConfigResourceType.TOPIC:
+      return canAccessTopic(ctx, operation, name)
+        ? ErrorCode.NONE
+        : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    case ConfigResourceType.GROUP:
+      return canAccessGroup(ctx, operation, name)
+        ? ErrorCode.NONE
+        : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+    case ConfigResourceType.BROKER:
+    case ConfigResourceType.BROKER_LOGGER:
+    case ConfigResourceType.CLIENT_METRICS:
+      return canAccessCluster(ctx, operation)
+        ? ErrorCode.NONE
+        : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    default:
+      return ErrorCode.NONE;
+  }
+}
+
+/** AlterConfigs/IncrementalAlterConfigs: ALTER_CONFIGS per resource, refused without a message (as Kafka). */
+export function alterConfigsDenied(ctx: RequestContext): (r: {
+  resourceType: number;
+  resourceName: string;
+}) => {
+  errorCode: number;
+  errorMessage: null;
+} | null {
+  return (r) => {
+    const code = configResourceDenied(
+      ctx,
+      AclOperation.ALTER_CONFIGS,
+      r.resourceType,
+      r.resourceName,
+    );
+    return code ? { errorCode: code, errorMessage: null } : null;
+  };
+}
