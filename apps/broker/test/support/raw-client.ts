@@ -17,6 +17,8 @@ export class RawClient {
   private closedPromise: Promise<void>;
   private correlation = 1;
   closed = false;
+  /** The client id `call` sends (test-principals.ts maps `as:<name>/...` ids to principals). */
+  clientId: string | null = 'raw-client';
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -40,9 +42,13 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  static connect(port: number, host = '127.0.0.1', clientId?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = connect({ port, host }, () => resolve(new RawClient(s)));
+      const s = connect({ port, host }, () => {
+        const client = new RawClient(s);
+        if (clientId !== undefined) client.clientId = clientId;
+        resolve(client);
+      });
       s.once('error', reject);
     });
   }
@@ -82,7 +88,7 @@ export class RawClient {
     apiKey: number,
     apiVersion: number,
     body: unknown,
-    clientId: string | null = 'raw-client',
+    clientId: string | null = this.clientId,
   ): Buffer {
     const codec = CODECS.get(apiKey);
     if (!codec) throw new Error(`no codec for API ${apiKey}`);
