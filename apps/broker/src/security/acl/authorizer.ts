@@ -106,9 +106,55 @@ export function decide(
 
 const CACHE_LIMIT = 100_000;
 
+/**
+ * Decisions by principal, host, (operation, resource type) and resource name. Nested maps
+ * rather than one composite string key: the principal and host strings are the connection's
+ * own (their hashes are cached), so a hit costs three short lookups and no string building.
+ */
+class DecisionCache {
+  private readonly byPrincipal = new Map<string, Map<string, Array<Map<string, boolean>>>>();
+  private size = 0;
+
+  /** The decisions for one (principal, host, operation, resource type), created on demand. */
+  slot(
+    principal: string,
+    host: string,
+    operation: number,
+    resourceType: number,
+  ): Map<string, boolean> {
+    let byHost = this.byPrincipal.get(principal);
+    if (!byHost) {
+      byHost = new Map();
+      this.byPrincipal.set(principal, byHost);
+    }
+    let slots = byHost.get(host);
+    if (!slots) {
+      slots = [];
+      byHost.set(host, slots);
+    }
+    const i = operation * 8 + resourceType;
+    let decisions = slots[i];
+    if (!decisions) {
+      decisions = new Map();
+      slots[i] = decisions;
+    }
+    return decisions;
+  }
+
+  /** Counts an insertion; past CACHE_LIMIT everything is dropped (decisions are cheap to redo). */
+  added(): void {
+    if (++this.size > CACHE_LIMIT) this.clear();
+  }
+
+  clear(): void {
+    this.byPrincipal.clear();
+    this.size = 0;
+  }
+}
+
 export class Authorizer {
   private index: AclIndex;
-  private readonly cache = new Map<string, boolean>();
+  private readonly cache = new DecisionCache();
 
   constructor(
     readonly settings: AuthorizerSettings,
@@ -138,8 +184,8 @@ export class Authorizer {
     name: string,
   ): boolean {
     if (!this.settings.enabled || this.settings.superUsers.has(principal)) return true;
-    const key = `${principal}\u0000${host}\u0000${operation}\u0000${resourceType}\u0000${name}`;
-    const cached = this.cache.get(key);
+    const decisions = this.cache.slot(principal, host, operation, resourceType);
+    const cached = decisions.get(name);
     if (cached !== undefined) return cached;
     const result = decide(
       this.index.matching(resourceType, name),
@@ -148,8 +194,8 @@ export class Authorizer {
       operation,
       this.settings.allowEveryoneIfNoAclFound,
     );
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, result);
+    decisions.set(name, result);
+    this.cache.added();
     return result;
   }
 
