@@ -58,11 +58,12 @@ export class Broker {
   ): Promise<Broker> {
     await mkdir(dir.logsDir, { recursive: true });
     const clusterId = await loadClusterId(dir, config.nodeId);
+    // Before the logs and groups are opened: bad security settings or ACLs stop the start.
+    const authorizer = await Authorizer.open(config, dir);
     const topics = await TopicManager.open(config, dir, log);
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
-    const authorizer = await Authorizer.open(config, dir);
     const context: BrokerContext = {
       config,
       clusterId,

@@ -43,8 +43,14 @@ const allow = (
   permissionType: 'ALLOW',
 });
 
-/** Runs the producer; a failing run is a ProcessError whose stdout still has the summary. */
-async function produce(principal: string, topic: string) {
+interface Outcome {
+  acked: number;
+  errors: number;
+  firstError: string | null;
+}
+
+/** Runs the producer; a failing run is a ProcessError whose stdout has the summary (or stderr the exception). */
+async function produce(principal: string, topic: string): Promise<Outcome> {
   const options = {
     count: 5,
     properties: {
@@ -61,8 +67,11 @@ async function produce(principal: string, topic: string) {
     if (!(e instanceof ProcessError)) throw e;
     const lines = parseJsonLines(e.result.stdout.toString('utf8'));
     const summary = lines.find((l) => l.type === 'summary');
-    if (!summary) throw e;
-    return summary as unknown as { acked: number; errors: number; firstError: string | null };
+    if (summary) return summary as unknown as Outcome;
+    // A fatal producer error can also surface from send() itself, before any summary.
+    const thrown = /\b(\w+Exception): /.exec(e.result.stderr);
+    if (!thrown) throw e;
+    return { acked: 0, errors: 1, firstError: `${thrown[1]}: (thrown by send)` };
   }
 }
 

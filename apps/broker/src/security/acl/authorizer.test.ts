@@ -177,6 +177,7 @@ describe('authorizer', () => {
     expect(a.authorize('User:ops', HOST, Op.ALTER, Type.CLUSTER, CLUSTER_NAME)).toBe(true);
     expect(topic(a, Op.READ, 't', ALICE)).toBe(false);
     expect([...parseSuperUsers(' User:admin ; User:ops;;')]).toEqual(['User:admin', 'User:ops']);
+    expect(() => parseSuperUsers('User:admin;admin')).toThrow(/"admin" is not a principal/);
   });
 
   it('applies allow.everyone.if.no.acl.found only to resources no ACL covers', async () => {

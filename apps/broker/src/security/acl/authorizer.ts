@@ -46,14 +46,19 @@ export function authorizerSettings(config: BrokerConfig): AuthorizerSettings {
   };
 }
 
-/** Kafka's super.users syntax: principals separated by `;`, blanks ignored. */
+/**
+ * Kafka's super.users syntax: principals separated by `;`, blanks ignored. An entry without a
+ * `Type:` prefix could never match a principal: refused, so a typo does not go unnoticed.
+ */
 export function parseSuperUsers(value: string): ReadonlySet<string> {
-  return new Set(
-    value
-      .split(';')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
-  );
+  const users = value
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = users.find((u) => !/^[^:]+:.+$/.test(u));
+  if (bad !== undefined)
+    throw new Error(`super.users: "${bad}" is not a principal (expected e.g. User:admin)`);
+  return new Set(users);
 }
 
 const IMPLIES_DESCRIBE: ReadonlySet<number> = new Set([
