@@ -22,6 +22,9 @@ import {
   type DescribeAclsResponse,
   type MetadataResponse,
 } from '@tributary/kafka-protocol';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
 import { RawClient } from './support/raw-client.js';
@@ -387,5 +390,27 @@ describe('with the authorizer enabled', () => {
       makeMetadataRequest({ topics: null }),
     );
     expect(res.topics.map((t) => t.name)).toEqual(['persisted']);
+  });
+});
+
+describe('start-up checks', () => {
+  it('refuses to start with a super.users entry that is not a principal, or a bad ACL file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-acl-start-'));
+    try {
+      await expect(
+        startTestBroker({ 'authorizer.enabled': 'true', 'super.users': 'admin' }, dir),
+      ).rejects.toThrow(/super.users: "admin" is not a principal/);
+      await mkdir(join(dir, 'meta'), { recursive: true });
+      await writeFile(join(dir, 'meta', 'acls.json'), '{"version":1,"acls":[{"oops":true}]}');
+      await expect(startTestBroker({ 'authorizer.enabled': 'true' }, dir)).rejects.toThrow(
+        /acls.json is not a valid ACL file/,
+      );
+      // The data directory was released each time: with the file fixed, the broker starts.
+      await writeFile(join(dir, 'meta', 'acls.json'), '{"version":1,"acls":[]}');
+      const tb = await startTestBroker({ 'authorizer.enabled': 'true' }, dir);
+      await tb.broker.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
