@@ -3,6 +3,7 @@
  * (credentials, ACLs, quotas, usage, ...) so this list is the map of the API.
  */
 import type { BrokerContext } from '../context.js';
+import { addCredentialsRoutes } from './credentials-routes.js';
 import { Router } from './router.js';
 
 export function adminRoutes(broker: BrokerContext): Router {
@@ -21,5 +22,6 @@ export function adminRoutes(broker: BrokerContext): Router {
       })),
     },
   }));
+  addCredentialsRoutes(router, broker);
   return router;
 }
