@@ -31,7 +31,7 @@ export class PlainServer implements MechanismServer {
   readonly mechanism = 'PLAIN';
   private used = false;
 
-  constructor(private readonly credentials: CredentialStore) {}
+  constructor(private readonly credentials: Pick<CredentialStore, 'verifyPlain'>) {}
 
   async evaluate(token: Buffer): Promise<SaslStep> {
     if (this.used) return { type: 'failure', reason: 'PLAIN takes one token', keyId: null };

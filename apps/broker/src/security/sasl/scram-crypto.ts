@@ -108,7 +108,10 @@ export function verifyClientProof(
   if (proof.length !== scramKeyLength(mechanism)) return false;
   const signature = hmac(mechanism, credential.storedKey, authMessage);
   const candidate = hash(mechanism, xor(proof, signature));
-  return timingSafeEqual(candidate, credential.storedKey);
+  return (
+    candidate.length === credential.storedKey.length &&
+    timingSafeEqual(candidate, credential.storedKey)
+  );
 }
 
 export function serverSignature(

@@ -33,13 +33,18 @@ interface AfterFirst {
   key: AuthenticatedKey | null;
 }
 
+/** What the SCRAM server needs from the credential store. */
+export type ScramCredentialSource = Pick<CredentialStore, 'scram' | 'fakeScram' | 'currentProblem'>;
+
 export class ScramServer implements MechanismServer {
   private state: 'first' | 'final' | 'done' = 'first';
   private exchange: AfterFirst | null = null;
 
   constructor(
     readonly mechanism: ScramMechanism,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: ScramCredentialSource,
+    /** The server's part of the nonce (fixed only in tests against published vectors). */
+    private readonly serverNonce: () => string = () => randomBytes(24).toString('base64'),
   ) {}
 
   async evaluate(token: Buffer): Promise<SaslStep> {
@@ -72,7 +77,7 @@ export class ScramServer implements MechanismServer {
     }
     const found = this.credentials.scram(keyId, this.mechanism);
     const credential = found?.credential ?? this.credentials.fakeScram(keyId, this.mechanism);
-    const nonce = first.nonce + randomBytes(24).toString('base64');
+    const nonce = first.nonce + this.serverNonce();
     const serverFirst = formatServerFirst(nonce, credential.salt, credential.iterations);
     this.exchange = { first, serverFirst, nonce, credential, key: found?.key ?? null };
     this.state = 'final';
