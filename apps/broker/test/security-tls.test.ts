@@ -13,8 +13,10 @@ import {
   ApiKey,
   ErrorCode,
   makeApiVersionsRequest,
+  makeDescribeConfigsRequest,
   makeMetadataRequest,
   type ApiVersionsResponse,
+  type DescribeConfigsResponse,
   type MetadataResponse,
 } from '@tributary/kafka-protocol';
 import { createTempDir, createTestPki, type TempDir, type TestPki } from '@tributary/testing';
@@ -167,6 +169,20 @@ describe('TLS configuration', () => {
     try {
       const c = await RawClient.connectTls(b.listenerPort('SSL'), { ca });
       expect(peerFingerprint(c)).toBe(cert.fingerprint256);
+      // DescribeConfigs never shows the password (Kafka: PASSWORD type, sensitive, no value).
+      const d = await c.call<DescribeConfigsResponse>(
+        ApiKey.DescribeConfigs,
+        4,
+        makeDescribeConfigsRequest({
+          resources: [
+            { resourceType: 4, resourceName: '1', configurationKeys: ['ssl.key.password'] },
+          ],
+          includeSynonyms: true,
+        }),
+      );
+      const entry = d.results[0].configs[0];
+      expect(entry).toMatchObject({ name: 'ssl.key.password', value: null, isSensitive: true });
+      expect(JSON.stringify(d)).not.toContain('key-pass-123');
       c.close();
     } finally {
       await b.stop();

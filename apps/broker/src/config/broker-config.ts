@@ -86,6 +86,9 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['sasl.scram.iterations', '4096'],
 ]);
 
+/** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */
+export const SENSITIVE_BROKER_CONFIGS: ReadonlySet<string> = new Set(['ssl.key.password']);
+
 export function configString(config: BrokerConfig, key: string): string {
   const v = config.props.get(key) ?? BROKER_DEFAULTS.get(key);
   if (v === undefined) throw new Error(`unknown broker config ${key}`);

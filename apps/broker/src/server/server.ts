@@ -70,14 +70,15 @@ export class KafkaServer {
       socket.destroy();
       return;
     }
-    const conn = this.accept(socket);
-    if (this.options.listener.protocol === 'SSL' && socket.authorized) {
-      const principal = certificatePrincipal(socket);
-      if (principal) conn.info.principal = principal;
-    }
+    const principal =
+      this.options.listener.protocol === 'SSL' && socket.authorized
+        ? certificatePrincipal(socket)
+        : null;
+    this.accept(socket, principal);
   }
 
-  private accept(socket: Socket): Connection {
+  /** `principal`: set before the connection is registered (limits count it from the start). */
+  private accept(socket: Socket, principal: string | null = null): void {
     const conn = new Connection(
       socket,
       this.options.nextConnectionId(),
@@ -90,12 +91,12 @@ export class KafkaServer {
         this.broker.connections.remove(c);
       },
     );
+    if (principal) conn.info.principal = principal;
     this.connections.add(conn);
     this.broker.connections.add(conn);
     if (this.options.idleTimeoutMs > 0) {
       socket.setTimeout(this.options.idleTimeoutMs, () => conn.close());
     }
-    return conn;
   }
 
   /** Binds; fills in the listener's port (and advertised port) when 0 was asked for. */
