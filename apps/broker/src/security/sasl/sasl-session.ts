@@ -177,10 +177,11 @@ export class SaslSession {
       return Promise.resolve(illegal(message, true));
     }
     return this.serialized(async () => {
+      const startedMs = Date.now();
       const step = await this.evaluate(token);
       if (step.type === 'challenge') return ok(step.token, 0);
       if (step.type === 'failure') {
-        await this.fail(step.reason, step.keyId, signal);
+        await this.fail(step.reason, step.keyId, startedMs, signal);
         return {
           errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
           errorMessage: AUTHENTICATION_FAILED_MESSAGE,
@@ -197,10 +198,11 @@ export class SaslSession {
   rawToken(token: Buffer, signal: AbortSignal): Promise<Buffer | null> {
     return this.serialized(async () => {
       if (!this.expectsRawToken) return null;
+      const startedMs = Date.now();
       const step = await this.evaluate(token);
       if (step.type === 'challenge') return step.token;
       if (step.type === 'failure') {
-        await this.fail(step.reason, step.keyId, signal);
+        await this.fail(step.reason, step.keyId, startedMs, signal);
         return null;
       }
       this.complete(step.key);
@@ -277,19 +279,29 @@ export class SaslSession {
     return lifetime;
   }
 
-  /** Logs, then holds the answer (the connection stops reading meanwhile). */
-  private async fail(reason: string, keyId: string | null, signal: AbortSignal): Promise<void> {
+  /**
+   * Logs, then holds the answer until `delay` after the token arrived (the connection stops
+   * reading meanwhile). Counting from arrival rather than from the verdict hides how long the
+   * verdict took: an unknown key (no hash to check) answers no sooner than a wrong secret.
+   */
+  private async fail(
+    reason: string,
+    keyId: string | null,
+    startedMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     this.state = 'failed';
     this.server = null;
     this.service.stats.failed++;
     const delayMs = this.service.failureDelay.fail(this.info.remoteAddress);
     this.log(
-      `SASL ${this.mechanism ?? ''} authentication failed for key ${keyId === null ? '(none)' : JSON.stringify(keyId.slice(0, 64))}: ${reason}; answering in ${delayMs} ms, then closing`,
+      `SASL ${this.mechanism ?? ''} authentication failed for key ${keyId === null ? '(none)' : JSON.stringify(keyId.slice(0, 64))}: ${reason}; answering ${delayMs} ms after the request, then closing`,
     );
     this.hooks.mute(delayMs + 60_000);
-    if (delayMs > 0 && !signal.aborted) {
+    const holdMs = startedMs + delayMs - Date.now();
+    if (holdMs > 0 && !signal.aborted) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delayMs);
+        const timer = setTimeout(done, holdMs);
         function done(): void {
           clearTimeout(timer);
           signal.removeEventListener('abort', done);
