@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { initCompression } from '@tributary/kafka-protocol';
 import { handlerRegistry } from './api/registry.js';
 import { type BrokerConfig, configNumber } from './config/broker-config.js';
+import { isTls } from './config/listeners.js';
 import type { BrokerContext } from './context.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { AdminServer } from './admin-http/admin-server.js';
@@ -16,6 +17,11 @@ import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { CredentialStore } from './security/credentials/credential-store.js';
+import { saslSettingsFrom } from './security/sasl/sasl-config.js';
+import { SaslService } from './security/sasl/sasl-service.js';
+import { TlsMaterial } from './security/tls/tls-material.js';
+import { tlsSettingsFrom } from './security/tls/tls-settings.js';
 import { Authorizer } from './security/acl/authorizer.js';
 import { ConnectionRegistry } from './server/connection-registry.js';
 import { KafkaServer } from './server/server.js';
@@ -35,6 +41,8 @@ export class Broker {
     readonly adminAddress: { host: string; port: number } | null,
     private readonly requestMemory: MemoryLimit,
     private readonly lock: DataDirLock,
+    /** Key material of the SSL/SASL_SSL listeners (null without such listeners). */
+    readonly tls: TlsMaterial | null,
   ) {}
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
@@ -57,6 +65,12 @@ export class Broker {
     lock: DataDirLock,
   ): Promise<Broker> {
     await mkdir(dir.logsDir, { recursive: true });
+    const saslSettings = saslSettingsFrom(config);
+    const tlsSettings = tlsSettingsFrom(config);
+    const credentials = await CredentialStore.open(
+      dir.credentialsFile,
+      saslSettings.scramIterations,
+    );
     const clusterId = await loadClusterId(dir, config.nodeId);
     // Before the logs and groups are opened: bad security settings or ACLs stop the start.
     const authorizer = await Authorizer.open(config, dir);
@@ -64,20 +78,28 @@ export class Broker {
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
+    const connections = new ConnectionRegistry();
     const context: BrokerContext = {
       config,
       clusterId,
       topics,
       producerIds,
       fetchWaiters: new FetchWaiters(),
-      connections: new ConnectionRegistry(),
+      connections,
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
+      credentials,
+      sasl: new SaslService(saslSettings, credentials, connections, log),
       authorizer,
       handlers: handlerRegistry(),
       log,
     };
     const requestMemory = new MemoryLimit(configNumber(config, 'queued.max.request.bytes'));
+    // Last before listening, so nothing after it can fail but binding (which closes it).
+    const tls =
+      tlsSettings && config.listeners.some((l) => isTls(l.protocol))
+        ? await TlsMaterial.load(tlsSettings, log)
+        : null;
     let connectionIds = 0;
     const servers = config.listeners.map(
       (listener) =>
@@ -87,6 +109,7 @@ export class Broker {
           idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
           requestMemory,
           nextConnectionId: () => ++connectionIds,
+          tls,
         }),
     );
     const addresses = [];
@@ -94,6 +117,7 @@ export class Broker {
       for (const server of servers) addresses.push(await server.listen());
     } catch (err) {
       await Promise.all(servers.map((s) => s.close(0)));
+      tls?.close();
       throw err;
     }
     let admin: AdminServer | null = null;
@@ -104,11 +128,12 @@ export class Broker {
         adminAddress = await admin.listen();
       } catch (err) {
         await Promise.all(servers.map((s) => s.close(0)));
+        tls?.close();
         throw err;
       }
     }
     topics.startMaintenance();
-    return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock);
+    return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock, tls);
   }
 
   /** Request bytes read but not yet answered (queued.max.request.bytes accounting). */
@@ -127,6 +152,8 @@ export class Broker {
     this.context.groups.shutdown();
     await this.admin?.close();
     await Promise.all(this.servers.map((s) => s.close()));
+    this.tls?.close();
+    this.context.sasl.close();
     await this.context.groups.close();
     await this.context.topics.close();
     await this.lock.release();

@@ -9,6 +9,8 @@ import type { ProducerIdManager } from './producers/producer-id-manager.js';
 import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { ConnectionRegistry } from './server/connection-registry.js';
 import type { FetchBuffers } from './memory/fetch-buffers.js';
+import type { CredentialStore } from './security/credentials/credential-store.js';
+import type { SaslService } from './security/sasl/sasl-service.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Authorizer } from './security/acl/authorizer.js';
 import type { TopicManager } from './topics/topic-manager.js';
@@ -26,6 +28,10 @@ export interface BrokerContext {
   readonly fetchBuffers: FetchBuffers;
   /** Classic consumer groups and committed offsets (this broker coordinates every group). */
   readonly groups: GroupCoordinator;
+  /** The pool's API keys (hashed), changed through the admin endpoint. */
+  readonly credentials: CredentialStore;
+  /** SASL mechanisms, per-connection SASL sessions, authentication back-off. */
+  readonly sasl: SaslService;
   /** ACLs and the decisions made from them (allows everything unless authorizer.enabled). */
   readonly authorizer: Authorizer;
   /** Registered handlers by API key (ApiVersions advertises exactly these). */

@@ -3,6 +3,7 @@
  * (credentials, ACLs, quotas, usage, ...) so this list is the map of the API.
  */
 import type { BrokerContext } from '../context.js';
+import { addCredentialsRoutes } from './credentials-routes.js';
 import { aclRoutes } from './acl-routes.js';
 import { Router } from './router.js';
 
@@ -22,6 +23,7 @@ export function adminRoutes(broker: BrokerContext): Router {
       })),
     },
   }));
+  addCredentialsRoutes(router, broker);
   aclRoutes(router, broker);
   return router;
 }
