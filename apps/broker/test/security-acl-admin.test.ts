@@ -6,22 +6,21 @@
  */
 import { ApiKey, makeMetadataRequest, type MetadataResponse } from '@tributary/kafka-protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
-import { RawClient } from './support/raw-client.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import type { TestBroker } from './support/in-process-broker.js';
+import { ADMIN_TOKEN as TOKEN, Principals, startSaslBroker } from './support/sasl-principals.js';
 
-const TOKEN = 'acl-admin-token-0123456789';
 let tb: TestBroker;
 let base: string;
+let principals: Principals;
 
 async function start(existing?: TestBroker): Promise<void> {
+  principals?.closeAll();
   tb = existing
     ? await existing.restart()
-    : await startTestBroker({ 'authorizer.enabled': 'true' }, undefined, 0, {
-        adminToken: TOKEN,
-      });
-  assignPrincipalsByClientId(tb.broker);
-  base = `http://127.0.0.1:${tb.broker.adminAddress!.port}`;
+    : await startSaslBroker({ 'authorizer.enabled': 'true' });
+  if (principals) principals.rebind(tb);
+  else principals = new Principals(tb);
+  base = tb.adminUrl!;
 }
 
 beforeAll(async () => {
@@ -30,6 +29,7 @@ beforeAll(async () => {
   await tb.broker.context.topics.create('payments', 1, new Map());
 });
 afterAll(async () => {
+  principals.closeAll();
   await tb.stop();
 });
 
@@ -65,17 +65,13 @@ const binding = (p: Record<string, string> = {}) => ({
 });
 
 async function visibleTopics(principal: string): Promise<string[]> {
-  const c = await RawClient.connect(tb.port, '127.0.0.1', clientIdFor(principal));
-  try {
-    const res = await c.call<MetadataResponse>(
-      ApiKey.Metadata,
-      12,
-      makeMetadataRequest({ topics: null }),
-    );
-    return res.topics.map((t) => t.name!).sort();
-  } finally {
-    c.close();
-  }
+  const c = await principals.raw(principal);
+  const res = await c.call<MetadataResponse>(
+    ApiKey.Metadata,
+    12,
+    makeMetadataRequest({ topics: null }),
+  );
+  return res.topics.map((t) => t.name!).sort();
 }
 
 beforeEach(async () => {

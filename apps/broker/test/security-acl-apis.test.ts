@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
 import { RawClient } from './support/raw-client.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import { Principals, startSaslBroker } from './support/sasl-principals.js';
 
 // Kafka codes.
 const Type = { ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5 };
@@ -131,24 +131,20 @@ describe('without an authorizer (the default)', () => {
 
 describe('with the authorizer enabled', () => {
   let tb: TestBroker;
-  const clients: RawClient[] = [];
-  const as = async (name: string) => {
-    const c = await RawClient.connect(tb.port, '127.0.0.1', clientIdFor(name));
-    clients.push(c);
-    return c;
-  };
+  let principals: Principals;
+  const as = (name: string) => principals.raw(name);
   let admin: RawClient;
 
   beforeAll(async () => {
-    tb = await startTestBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
-    assignPrincipalsByClientId(tb.broker);
+    tb = await startSaslBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
+    principals = new Principals(tb);
     admin = await as('admin');
   });
   afterEach(async () => {
     await admin.call(ApiKey.DeleteAcls, 3, makeDeleteAclsRequest({ filters: [anyFilter()] }));
   });
   afterAll(async () => {
-    for (const c of clients) c.close();
+    principals.closeAll();
     await tb.stop();
   });
 
@@ -378,9 +374,9 @@ describe('with the authorizer enabled', () => {
       creation({ resourceName: 'persisted', principal: 'User:frank', operation: Op.DESCRIBE }),
     ]);
     await tb.broker.context.topics.create('persisted', 1, new Map());
-    for (const c of clients.splice(0)) c.close();
+    principals.closeAll();
     tb = await tb.restart();
-    assignPrincipalsByClientId(tb.broker);
+    principals.rebind(tb);
     admin = await as('admin');
     expect(flat(await describeAcls(admin))).toEqual(['2:3:persisted User:frank@* 3/8']);
     const frank = await as('frank');

@@ -1,6 +1,7 @@
 /**
- * Authorization in every handler, on the wire, with Kafka's exact error codes. Principals come
- * from client ids (support/test-principals.ts, test only): `admin` is a super user, `alice`
+ * Authorization in every handler, on the wire, with Kafka's exact error codes. Each client
+ * authenticates with SASL PLAIN as its principal (support/sasl-principals.ts): `admin` is a
+ * super user, `alice`
  * may READ topic `ro` and group `g-alice` and DESCRIBE topics prefixed `alice-`, `carol` may
  * WRITE topic `carol-w` and CREATE topics prefixed `carol-`, `bob` has no ACL at all.
  */
@@ -83,9 +84,9 @@ import {
   type SyncGroupResponse,
 } from '@tributary/kafka-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
-import { RawClient } from './support/raw-client.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import type { TestBroker } from './support/in-process-broker.js';
+import type { RawClient } from './support/raw-client.js';
+import { Principals, startSaslBroker } from './support/sasl-principals.js';
 
 // Kafka codes (AclOperation, ResourceType, PatternType, AclPermissionType).
 const READ = 3;
@@ -101,12 +102,13 @@ const bits = (ops: number[]) => ops.reduce((m, op) => m | (1 << op), 0);
 const NOT_REQUESTED = -2147483648;
 
 let tb: TestBroker;
+let principals: Principals;
 const clients = new Map<string, RawClient>();
 
 async function as(name: string): Promise<RawClient> {
   let c = clients.get(name);
   if (!c) {
-    c = await RawClient.connect(tb.port, '127.0.0.1', clientIdFor(name));
+    c = await principals.raw(name);
     clients.set(name, c);
   }
   return c;
@@ -172,8 +174,8 @@ const produceRequest = (topic: string, transactionalId: string | null = null) =>
   });
 
 beforeAll(async () => {
-  tb = await startTestBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
-  assignPrincipalsByClientId(tb.broker);
+  tb = await startSaslBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
+  principals = new Principals(tb);
   for (const t of ['ro', 'secret', 'carol-w', 'alice-1']) await createTopic(t);
   const res = await call<CreateAclsResponse>(
     'admin',
@@ -211,7 +213,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients.values()) c.close();
+  principals.closeAll();
   await tb.stop();
 });
 

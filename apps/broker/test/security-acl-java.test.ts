@@ -1,6 +1,6 @@
 /**
- * ACLs as the Apache Kafka Java client 4.x sees them (the in-process broker, principals from
- * client.id through support/test-principals.ts, test only): the idempotent producer needs
+ * ACLs as the Apache Kafka Java client 4.x sees them, authenticated with SCRAM-SHA-256 over
+ * SASL_PLAINTEXT as API keys created through the admin endpoint: the idempotent producer needs
  * WRITE on some topic to get a producer id, then gets TopicAuthorizationException on a topic
  * it may only READ, while a consumer group member with READ on the topic and the group
  * consumes it.
@@ -13,18 +13,16 @@ import {
   parseJsonLines,
   produceIdempotent,
 } from '@tributary/testing';
-import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import type { TestBroker } from './support/in-process-broker.js';
+import { ADMIN_TOKEN, Principals, startSaslBroker } from './support/sasl-principals.js';
 
 let tb: TestBroker;
+let principals: Principals;
 
 async function post(body: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${tb.broker.adminAddress!.port}/v1/acls`, {
+  const res = await fetch(`${tb.adminUrl}/v1/acls`, {
     method: 'POST',
-    headers: {
-      authorization: 'Bearer java-acl-token-0123456789',
-      'content-type': 'application/json',
-    },
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(201);
@@ -54,7 +52,7 @@ async function produce(principal: string, topic: string): Promise<Outcome> {
   const options = {
     count: 5,
     properties: {
-      'client.id': clientIdFor(principal, 'java-producer'),
+      ...principals.java(principal),
       'delivery.timeout.ms': '10000',
       'request.timeout.ms': '5000',
       'max.block.ms': '10000',
@@ -62,7 +60,7 @@ async function produce(principal: string, topic: string): Promise<Outcome> {
     timeoutMs: 60_000,
   };
   try {
-    return (await produceIdempotent(tb.bootstrap, topic, options)).summary;
+    return (await produceIdempotent(principals.bootstrap, topic, options)).summary;
   } catch (e) {
     if (!(e instanceof ProcessError)) throw e;
     const lines = parseJsonLines(e.result.stdout.toString('utf8'));
@@ -77,15 +75,9 @@ async function produce(principal: string, topic: string): Promise<Outcome> {
 
 beforeAll(async () => {
   await ensureJavaTools();
-  tb = await startTestBroker(
-    { 'authorizer.enabled': 'true', 'super.users': 'User:admin' },
-    undefined,
-    0,
-    {
-      adminToken: 'java-acl-token-0123456789',
-    },
-  );
-  assignPrincipalsByClientId(tb.broker);
+  tb = await startSaslBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
+  principals = new Principals(tb);
+  await principals.ensure('admin', 'jay', 'ro');
   await tb.broker.context.topics.create('jay-read', 1, new Map());
   await tb.broker.context.topics.create('jay-write', 1, new Map());
   await post([
@@ -118,12 +110,12 @@ describe('Java client 4.x with ACLs', () => {
   }, 120_000);
 
   it('consumes in a group with READ on the topic and the group', async () => {
-    const consumed = await consumeGroup(tb.bootstrap, 'jay-read', {
+    const consumed = await consumeGroup(principals.bootstrap, 'jay-read', {
       group: 'jay-group',
       maxRecords: 5,
       autoOffsetReset: 'earliest',
       valueFormat: 'none',
-      properties: { 'client.id': clientIdFor('jay', 'java-consumer') },
+      properties: principals.java('jay'),
     });
     expect(consumed.summary.consumed).toBe(5);
     expect(consumed.summary.committed).toEqual({ '0': 5 });

@@ -2,8 +2,9 @@
  * ACLs as kafkajs 2.2.4 sees them: a principal with READ but not WRITE consumes but cannot
  * produce; a PREFIXED ALLOW with a LITERAL DENY resolves as Kafka does; consumer groups need
  * GROUP READ; listing topics hides what a principal may not DESCRIBE; the admin client's
- * createAcls / describeAcls / deleteAcls. Principals come from client ids
- * (support/test-principals.ts, test only); `admin` is a super user.
+ * createAcls / describeAcls / deleteAcls. Every client authenticates as its principal over
+ * SASL_PLAINTEXT (SCRAM-SHA-512; the super user `admin` with PLAIN), with API keys created
+ * through the admin endpoint (support/sasl-principals.ts).
  */
 import {
   AclOperationTypes,
@@ -16,10 +17,12 @@ import {
   type Consumer,
 } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import type { TestBroker } from './support/in-process-broker.js';
+import { Principals, startSaslBroker } from './support/sasl-principals.js';
 
+const NAMES = ['admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'nobody'];
 let tb: TestBroker;
+let principals: Principals;
 let admin: Admin;
 const cleanup: Array<() => Promise<void>> = [];
 
@@ -28,8 +31,7 @@ const loggedErrorTypes: string[] = [];
 
 function kafka(name: string): Kafka {
   return new Kafka({
-    clientId: clientIdFor(name, 'kafkajs'),
-    brokers: [tb.bootstrap],
+    ...principals.kafkajs(name, name === 'admin' ? 'plain' : 'scram-sha-512'),
     logLevel: logLevel.DEBUG,
     logCreator: () => (entry) => {
       const type = (entry.log.error as { type?: string } | undefined)?.type;
@@ -126,8 +128,9 @@ async function consume(
 }
 
 beforeAll(async () => {
-  tb = await startTestBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
-  assignPrincipalsByClientId(tb.broker);
+  tb = await startSaslBroker({ 'authorizer.enabled': 'true', 'super.users': 'User:admin' });
+  principals = new Principals(tb);
+  await principals.ensure(...NAMES);
   admin = await adminFor('admin');
   await admin.createTopics({
     topics: ['events', 'orders-eu', 'orders-secret', 'payments'].map((topic) => ({ topic })),

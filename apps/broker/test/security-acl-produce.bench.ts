@@ -23,9 +23,9 @@ import { join } from 'node:path';
 import type { AclBinding } from '../src/security/acl/acl-model.js';
 import { AclStore } from '../src/security/acl/acl-store.js';
 import { Authorizer } from '../src/security/acl/authorizer.js';
-import { startTestBroker, type TestBroker } from './support/in-process-broker.js';
-import { RawClient } from './support/raw-client.js';
-import { assignPrincipalsByClientId, clientIdFor } from './support/test-principals.js';
+import type { TestBroker } from './support/in-process-broker.js';
+import type { RawClient } from './support/raw-client.js';
+import { Principals, startSaslBroker } from './support/sasl-principals.js';
 
 const TOPICS = Number(process.env.TOPICS ?? 10);
 const REQUESTS = Number(process.env.REQUESTS ?? 4000);
@@ -36,24 +36,26 @@ const batch = buildBatch({
   records: Array.from({ length: 10 }, (_, i) => ({ value: Buffer.alloc(100, i) })),
 });
 
-async function setup(enabled: boolean): Promise<{ tb: TestBroker; c: RawClient }> {
-  const tb = await startTestBroker({
+async function setup(
+  enabled: boolean,
+): Promise<{ tb: TestBroker; c: RawClient; principals: Principals }> {
+  const tb = await startSaslBroker({
     'authorizer.enabled': String(enabled),
     'super.users': 'User:admin',
     'log.segment.bytes': String(1 << 30),
   });
-  assignPrincipalsByClientId(tb.broker);
+  const principals = new Principals(tb);
   for (const t of topics) await tb.broker.context.topics.create(t, 1, new Map());
   if (enabled) {
-    const admin = await RawClient.connect(tb.port, '127.0.0.1', clientIdFor('admin'));
+    const admin = await principals.raw('admin');
     const creations = benchAcls().map((b) =>
       makeCreateAclsRequestAclCreation({ ...b, resourcePatternType: b.patternType }),
     );
     await admin.call(ApiKey.CreateAcls, 3, makeCreateAclsRequest({ creations }));
-    admin.close();
   }
-  const c = await RawClient.connect(tb.port, '127.0.0.1', clientIdFor('producer'));
-  return { tb, c };
+  // Both brokers' producers authenticate (SASL PLAIN) as User:producer.
+  const c = await principals.raw('producer');
+  return { tb, c, principals };
 }
 
 async function round(c: RawClient): Promise<{ rps: number; cpuUs: number }> {
@@ -179,7 +181,7 @@ console.log(
     on: sum('on'),
   }),
 );
-off.c.close();
-on.c.close();
+off.principals.closeAll();
+on.principals.closeAll();
 await off.tb.stop();
 await on.tb.stop();

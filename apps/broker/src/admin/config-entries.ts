@@ -83,6 +83,8 @@ export function topicConfigEntries(
 
 /** Kafka's types of the broker properties Tributary reads (KafkaConfig's ConfigDef). */
 const BROKER_CONFIG_TYPES: Readonly<Record<string, ConfigType>> = {
+  'allow.everyone.if.no.acl.found': 'boolean',
+  'authorizer.enabled': 'boolean',
   'auto.create.topics.enable': 'boolean',
   'broker.rack': 'string',
   'connection.failed.authentication.delay.ms': 'int',

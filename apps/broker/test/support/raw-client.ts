@@ -18,8 +18,6 @@ export class RawClient {
   private closedPromise: Promise<void>;
   private correlation = 1;
   closed = false;
-  /** The client id `call` sends (test-principals.ts maps `as:<name>/...` ids to principals). */
-  clientId: string | null = 'raw-client';
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -43,13 +41,9 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(port: number, host = '127.0.0.1', clientId?: string): Promise<RawClient> {
+  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = connect({ port, host }, () => {
-        const client = new RawClient(s);
-        if (clientId !== undefined) client.clientId = clientId;
-        resolve(client);
-      });
+      const s = connect({ port, host }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }
@@ -108,7 +102,7 @@ export class RawClient {
     apiKey: number,
     apiVersion: number,
     body: unknown,
-    clientId: string | null = this.clientId,
+    clientId: string | null = 'raw-client',
   ): Buffer {
     const codec = CODECS.get(apiKey);
     if (!codec) throw new Error(`no codec for API ${apiKey}`);
