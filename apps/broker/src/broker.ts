@@ -16,12 +16,18 @@ import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { ConnectionLimits } from './quotas/connection-limits.js';
+import { QuotaManager, quotaSettingsFrom } from './quotas/quota-manager.js';
+import { withQuotas } from './quotas/throttled-handlers.js';
+import { topicPolicy } from './quotas/topic-policy.js';
 import { ConnectionRegistry } from './server/connection-registry.js';
 import { KafkaServer } from './server/server.js';
 import { loadClusterId } from './storage/cluster-identity.js';
 import { DataDir } from './storage/data-dir.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { TopicManager } from './topics/topic-manager.js';
+import { withUsageCounting } from './usage/counting-handlers.js';
+import { UsageService } from './usage/usage-service.js';
 
 export class Broker {
   private constructor(
@@ -61,16 +67,29 @@ export class Broker {
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
+    const connections = new ConnectionRegistry();
+    const quotas = await QuotaManager.open(dir, quotaSettingsFrom(config), log);
+    topics.setPolicy(topicPolicy(quotas));
+    const usage = await UsageService.open(
+      dir,
+      { topics, connections },
+      configNumber(config, 'usage.flush.interval.ms'),
+      log,
+    );
     const context: BrokerContext = {
       config,
       clusterId,
       topics,
       producerIds,
       fetchWaiters: new FetchWaiters(),
-      connections: new ConnectionRegistry(),
+      connections,
+      admission: new ConnectionLimits(quotas, connections, log),
+      quotas,
+      usage,
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
-      handlers: handlerRegistry(),
+      // Usage counts what the quota layer lets through (an emptied throttled fetch is 0 bytes).
+      handlers: withUsageCounting(withQuotas(handlerRegistry(), quotas), usage.counters),
       log,
     };
     const requestMemory = new MemoryLimit(configNumber(config, 'queued.max.request.bytes'));
@@ -123,6 +142,8 @@ export class Broker {
     this.context.groups.shutdown();
     await this.admin?.close();
     await Promise.all(this.servers.map((s) => s.close()));
+    // Every request is answered by now: the final usage counters are complete.
+    await this.context.usage.close();
     await this.context.groups.close();
     await this.context.topics.close();
     await this.lock.release();

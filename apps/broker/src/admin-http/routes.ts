@@ -3,7 +3,9 @@
  * (credentials, ACLs, quotas, usage, ...) so this list is the map of the API.
  */
 import type { BrokerContext } from '../context.js';
+import { registerQuotaRoutes } from './quota-routes.js';
 import { Router } from './router.js';
+import { registerUsageRoutes } from './usage-routes.js';
 
 export function adminRoutes(broker: BrokerContext): Router {
   const router = new Router();
@@ -21,5 +23,7 @@ export function adminRoutes(broker: BrokerContext): Router {
       })),
     },
   }));
+  registerQuotaRoutes(router, broker);
+  registerUsageRoutes(router, broker);
   return router;
 }

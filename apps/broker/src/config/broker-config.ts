@@ -69,6 +69,13 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['producer.id.expiration.ms', '86400000'],
   ['max.incremental.fetch.session.cache.slots', '1000'],
   ['fetch.max.bytes', '57671680'],
+  // Client quotas: Kafka's sampled window; the throttle cap is Tributary's (Kafka has none
+  // for byte rates), kept under the clients' request timeouts.
+  ['quota.window.num', '11'],
+  ['quota.window.size.seconds', '1'],
+  ['quota.max.throttle.time.ms', '10000'],
+  // Tributary-specific: how often usage counters are saved (what a crash can lose at most).
+  ['usage.flush.interval.ms', '5000'],
 ]);
 
 export function configString(config: BrokerConfig, key: string): string {
