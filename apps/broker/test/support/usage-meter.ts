@@ -31,58 +31,84 @@ export async function putLimits(tb: TestBroker, limits: unknown): Promise<void> 
     throw new Error(`PUT /v1/limits: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-interface Sample {
+type Direction = 'bytesIn' | 'bytesOut';
+
+interface Event {
   at: number;
-  topics: Record<string, { bytesIn: number; bytesOut: number }>;
+  topic: string;
+  dir: Direction;
+  bytes: number;
 }
 
-/** Samples the usage counters every `everyMs` until stopped. */
+/**
+ * Records every increment of the broker's usage counters with its time, to measure achieved
+ * byte rates. Quota-limited traffic arrives in chunks (a throttled fetch returns up to one
+ * window of quota at once), so a rate is measured from the first to the last chunk inside a
+ * time range: the bytes after the first chunk over the time between them.
+ */
 export class UsageMeter {
-  private readonly samples: Sample[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private readonly events: Event[] = [];
+  private readonly restore: () => void;
 
-  constructor(
-    private readonly tb: TestBroker,
-    everyMs = 200,
-  ) {
-    this.take();
-    this.timer = setInterval(() => this.take(), everyMs);
-  }
-
-  private take(): void {
-    const { topics } = this.tb.broker.context.usage.counters.snapshot();
-    this.samples.push({ at: Date.now(), topics });
+  constructor(tb: TestBroker) {
+    const counters = tb.broker.context.usage.counters;
+    const produced = counters.produced.bind(counters);
+    const fetched = counters.fetched.bind(counters);
+    counters.produced = (topic, bytes) => {
+      this.events.push({ at: Date.now(), topic, dir: 'bytesIn', bytes });
+      produced(topic, bytes);
+    };
+    counters.fetched = (topic, bytes) => {
+      this.events.push({ at: Date.now(), topic, dir: 'bytesOut', bytes });
+      fetched(topic, bytes);
+    };
+    this.restore = () => {
+      counters.produced = produced;
+      counters.fetched = fetched;
+    };
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.take();
+    this.restore();
   }
 
-  private bytes(s: Sample, topic: string, dir: 'bytesIn' | 'bytesOut'): number {
-    return s.topics[topic]?.[dir] ?? 0;
+  private of(topic: string, dir: Direction, from = 0, to = Infinity): Event[] {
+    return this.events.filter(
+      (e) => e.topic === topic && e.dir === dir && e.bytes > 0 && e.at >= from && e.at <= to,
+    );
   }
 
-  /** First time the topic's counter moved. */
-  firstActivity(topic: string, dir: 'bytesIn' | 'bytesOut'): number {
-    const s = this.samples.find((x) => this.bytes(x, topic, dir) > 0);
-    if (!s) throw new Error(`no ${dir} on ${topic}`);
-    return s.at;
+  /** First time bytes moved on the topic in that direction. */
+  firstActivity(topic: string, dir: Direction): number {
+    const e = this.of(topic, dir)[0];
+    if (!e) throw new Error(`no ${dir} on ${topic}`);
+    return e.at;
   }
 
-  /** Bytes per second between two instants (nearest samples at or after `from`, at or before `to`). */
-  rate(topic: string, dir: 'bytesIn' | 'bytesOut', from: number, to: number): number {
-    const a = this.samples.find((s) => s.at >= from);
-    const b = [...this.samples].reverse().find((s) => s.at <= to);
-    if (!a || !b || b.at <= a.at) throw new Error('not enough samples');
-    return ((this.bytes(b, topic, dir) - this.bytes(a, topic, dir)) * 1000) / (b.at - a.at);
+  lastActivity(topic: string, dir: Direction): number {
+    const all = this.of(topic, dir);
+    if (all.length === 0) throw new Error(`no ${dir} on ${topic}`);
+    return all[all.length - 1].at;
   }
 
-  /** Per-second rates between from and to (for the failure message). */
-  profile(topic: string, dir: 'bytesIn' | 'bytesOut', from: number, to: number): string {
+  /** Bytes per second from the first to the last chunk within [from, to]. */
+  rate(topic: string, dir: Direction, from: number, to: number): number {
+    const within = this.of(topic, dir, from, to);
+    if (within.length < 2) throw new Error(`fewer than two chunks of ${dir} on ${topic}`);
+    let bytes = 0;
+    for (const e of within.slice(1)) bytes += e.bytes;
+    const ms = within[within.length - 1].at - within[0].at;
+    if (ms <= 0) throw new Error('all chunks arrived at once');
+    return (bytes * 1000) / ms;
+  }
+
+  /** MiB per wall-clock second between from and to (for the log line). */
+  profile(topic: string, dir: Direction, from: number, to: number): string {
     const out: string[] = [];
-    for (let t = from; t + 1000 <= to; t += 1000)
-      out.push((this.rate(topic, dir, t, t + 1000) / MiB).toFixed(2));
+    for (let t = from; t + 1000 <= to; t += 1000) {
+      const bytes = this.of(topic, dir, t, t + 999).reduce((n, e) => n + e.bytes, 0);
+      out.push((bytes / MiB).toFixed(2));
+    }
     return out.join(' ');
   }
 }
