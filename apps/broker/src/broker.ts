@@ -109,6 +109,7 @@ export class Broker {
       for (const server of servers) addresses.push(await server.listen());
     } catch (err) {
       await Promise.all(servers.map((s) => s.close(0)));
+      await usage.close();
       throw err;
     }
     let admin: AdminServer | null = null;
@@ -119,6 +120,7 @@ export class Broker {
         adminAddress = await admin.listen();
       } catch (err) {
         await Promise.all(servers.map((s) => s.close(0)));
+        await usage.close();
         throw err;
       }
     }

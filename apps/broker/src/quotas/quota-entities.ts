@@ -44,8 +44,13 @@ export function userName(principal: string): string {
   return principal.startsWith('User:') ? principal.slice(5) : principal;
 }
 
+/** Resolutions remembered per (user, client id); cleared when it grows past this. */
+const CACHE_LIMIT = 10_000;
+
 export class QuotaIndex {
   private readonly byEntity = new Map<string, QuotaEntry>();
+  /** The hot path resolves the same few (type, user, client id) over and over. */
+  private readonly cache = new Map<string, ResolvedQuota | null>();
 
   constructor(limits: Limits) {
     for (const q of limits.quotas) this.byEntity.set(entityKey(q.entity), q);
@@ -57,6 +62,17 @@ export class QuotaIndex {
 
   resolve(type: QuotaType, user: string, clientId: string): ResolvedQuota | null {
     if (this.byEntity.size === 0) return null;
+    const key = `${type}\u0000${user}\u0000${clientId}`;
+    let resolved = this.cache.get(key);
+    if (resolved === undefined) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      resolved = this.lookup(type, user, clientId);
+      this.cache.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  private lookup(type: QuotaType, user: string, clientId: string): ResolvedQuota | null {
     const field = FIELD[type];
     for (const [u, c] of ORDER) {
       const entry = this.byEntity.get(
