@@ -85,7 +85,7 @@ describe('request-rate quota', () => {
     expect(busyRate / quota).toBeLessThan(1.1);
     expect(a.throttles.filter((t) => t > 0).length).toBeGreaterThan(100);
     expect(b.throttles.every((t) => t === 0)).toBe(true);
-    expect(otherRate).toBeGreaterThan(10 * quota);
+    expect(otherRate).toBeGreaterThan(5 * quota);
 
     // The muted connection still answers, and ApiVersions is never throttled.
     const versions = await callAs<ApiVersionsResponse>(
@@ -108,7 +108,7 @@ describe('request-rate quota', () => {
     );
     expect(nowLimited / quota).toBeGreaterThan(0.9);
     expect(nowLimited / quota).toBeLessThan(1.1);
-    expect(nowFree).toBeGreaterThan(10 * quota);
+    expect(nowFree).toBeGreaterThan(5 * quota);
     busy.close();
     other.close();
   }, 40_000);
