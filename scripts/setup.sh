@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Tributary needs on a fresh Debian machine, skipping whatever is already there:
-# system packages (kcat for client tests, Java 17 + Maven for the Java client and the
-# benchmark peer), npm dependencies, and the Kafka jars from Maven Central.
+# system packages (kcat for client tests, openssl for the tests' throw-away TLS certificates,
+# Java 17 + Maven for the Java client and the benchmark peer), npm dependencies, and the Kafka
+# jars from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if ((${#missing[@]})); then

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { initCompression } from '@tributary/kafka-protocol';
 import { handlerRegistry } from './api/registry.js';
 import { type BrokerConfig, configNumber } from './config/broker-config.js';
+import { isTls } from './config/listeners.js';
 import type { BrokerContext } from './context.js';
 import { FetchWaiters } from './fetch/fetch-waiters.js';
 import { AdminServer } from './admin-http/admin-server.js';
@@ -20,6 +21,11 @@ import { ConnectionLimits } from './quotas/connection-limits.js';
 import { QuotaManager, quotaSettingsFrom } from './quotas/quota-manager.js';
 import { withQuotas } from './quotas/throttled-handlers.js';
 import { topicPolicy } from './quotas/topic-policy.js';
+import { CredentialStore } from './security/credentials/credential-store.js';
+import { saslSettingsFrom } from './security/sasl/sasl-config.js';
+import { SaslService } from './security/sasl/sasl-service.js';
+import { TlsMaterial } from './security/tls/tls-material.js';
+import { tlsSettingsFrom } from './security/tls/tls-settings.js';
 import { ConnectionRegistry } from './server/connection-registry.js';
 import { KafkaServer } from './server/server.js';
 import { loadClusterId } from './storage/cluster-identity.js';
@@ -40,6 +46,8 @@ export class Broker {
     readonly adminAddress: { host: string; port: number } | null,
     private readonly requestMemory: MemoryLimit,
     private readonly lock: DataDirLock,
+    /** Key material of the SSL/SASL_SSL listeners (null without such listeners). */
+    readonly tls: TlsMaterial | null,
   ) {}
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
@@ -62,6 +70,12 @@ export class Broker {
     lock: DataDirLock,
   ): Promise<Broker> {
     await mkdir(dir.logsDir, { recursive: true });
+    const saslSettings = saslSettingsFrom(config);
+    const tlsSettings = tlsSettingsFrom(config);
+    const credentials = await CredentialStore.open(
+      dir.credentialsFile,
+      saslSettings.scramIterations,
+    );
     const clusterId = await loadClusterId(dir, config.nodeId);
     const topics = await TopicManager.open(config, dir, log);
     const producerIds = await ProducerIdManager.open(dir);
@@ -88,11 +102,18 @@ export class Broker {
       usage,
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
+      credentials,
+      sasl: new SaslService(saslSettings, credentials, connections, log),
       // Usage counts what the quota layer lets through (an emptied throttled fetch is 0 bytes).
       handlers: withUsageCounting(withQuotas(handlerRegistry(), quotas), usage.counters),
       log,
     };
     const requestMemory = new MemoryLimit(configNumber(config, 'queued.max.request.bytes'));
+    // Last before listening, so nothing after it can fail but binding (which closes it).
+    const tls =
+      tlsSettings && config.listeners.some((l) => isTls(l.protocol))
+        ? await TlsMaterial.load(tlsSettings, log)
+        : null;
     let connectionIds = 0;
     const servers = config.listeners.map(
       (listener) =>
@@ -102,6 +123,7 @@ export class Broker {
           idleTimeoutMs: configNumber(config, 'connections.max.idle.ms'),
           requestMemory,
           nextConnectionId: () => ++connectionIds,
+          tls,
         }),
     );
     const addresses = [];
@@ -109,6 +131,7 @@ export class Broker {
       for (const server of servers) addresses.push(await server.listen());
     } catch (err) {
       await Promise.all(servers.map((s) => s.close(0)));
+      tls?.close();
       await usage.close();
       throw err;
     }
@@ -120,12 +143,13 @@ export class Broker {
         adminAddress = await admin.listen();
       } catch (err) {
         await Promise.all(servers.map((s) => s.close(0)));
+        tls?.close();
         await usage.close();
         throw err;
       }
     }
     topics.startMaintenance();
-    return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock);
+    return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock, tls);
   }
 
   /** Request bytes read but not yet answered (queued.max.request.bytes accounting). */
@@ -144,6 +168,8 @@ export class Broker {
     this.context.groups.shutdown();
     await this.admin?.close();
     await Promise.all(this.servers.map((s) => s.close()));
+    this.tls?.close();
+    this.context.sasl.close();
     // Every request is answered by now: the final usage counters are complete.
     await this.context.usage.close();
     await this.context.groups.close();

@@ -10,6 +10,8 @@ import type { FetchWaiters } from './fetch/fetch-waiters.js';
 import type { ConnectionInfo } from './server/connection-info.js';
 import type { ConnectionRegistry } from './server/connection-registry.js';
 import type { FetchBuffers } from './memory/fetch-buffers.js';
+import type { CredentialStore } from './security/credentials/credential-store.js';
+import type { SaslService } from './security/sasl/sasl-service.js';
 import type { GroupCoordinator } from './groups/group-coordinator.js';
 import type { TopicManager } from './topics/topic-manager.js';
 import type { QuotaManager } from './quotas/quota-manager.js';
@@ -43,6 +45,10 @@ export interface BrokerContext {
   readonly fetchBuffers: FetchBuffers;
   /** Classic consumer groups and committed offsets (this broker coordinates every group). */
   readonly groups: GroupCoordinator;
+  /** The pool's API keys (hashed), changed through the admin endpoint. */
+  readonly credentials: CredentialStore;
+  /** SASL mechanisms, per-connection SASL sessions, authentication back-off. */
+  readonly sasl: SaslService;
   /** Registered handlers by API key (ApiVersions advertises exactly these). */
   readonly handlers: ReadonlyMap<number, AnyHandler>;
   readonly log: Logger;

@@ -79,3 +79,5 @@ export { BROKER_ENTRY, BROKER_READY_PATTERN, brokerBuilt, startBroker } from './
 export type { BrokerProcess, BrokerProcessOptions } from './broker-process.js';
 export { dumpLogSegment, parseDumpLogSegments } from './log-dump.js';
 export type { DumpedBatch } from './log-dump.js';
+export { createTestPki } from './test-pki.js';
+export type { LeafOptions, TestCertificate, TestPki } from './test-pki.js';

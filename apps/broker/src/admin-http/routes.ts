@@ -3,6 +3,7 @@
  * (credentials, ACLs, quotas, usage, ...) so this list is the map of the API.
  */
 import type { BrokerContext } from '../context.js';
+import { addCredentialsRoutes } from './credentials-routes.js';
 import { registerQuotaRoutes } from './quota-routes.js';
 import { Router } from './router.js';
 import { registerUsageRoutes } from './usage-routes.js';
@@ -23,6 +24,7 @@ export function adminRoutes(broker: BrokerContext): Router {
       })),
     },
   }));
+  addCredentialsRoutes(router, broker);
   registerQuotaRoutes(router, broker);
   registerUsageRoutes(router, broker);
   return router;

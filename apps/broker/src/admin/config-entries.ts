@@ -7,7 +7,11 @@
  *    (DEFAULT_CONFIG); its source is that of the first synonym;
  *  - broker configs are all read-only: Tributary has no dynamic broker configs.
  */
-import { BROKER_DEFAULTS, type BrokerConfig } from '../config/broker-config.js';
+import {
+  BROKER_DEFAULTS,
+  SENSITIVE_BROKER_CONFIGS,
+  type BrokerConfig,
+} from '../config/broker-config.js';
 import {
   CONFIG_TYPE_ID,
   TOPIC_CONFIGS,
@@ -81,7 +85,9 @@ export function topicConfigEntries(
 const BROKER_CONFIG_TYPES: Readonly<Record<string, ConfigType>> = {
   'auto.create.topics.enable': 'boolean',
   'broker.rack': 'string',
+  'connection.failed.authentication.delay.ms': 'int',
   'connections.max.idle.ms': 'long',
+  'connections.max.reauth.ms': 'long',
   'default.replication.factor': 'int',
   'delete.topic.enable': 'boolean',
   'fetch.max.bytes': 'int',
@@ -102,11 +108,18 @@ const BROKER_CONFIG_TYPES: Readonly<Record<string, ConfigType>> = {
   'offset.metadata.max.bytes': 'int',
   'offsets.retention.minutes': 'int',
   'producer.id.expiration.ms': 'int',
+  'sasl.enabled.mechanisms': 'list',
+  'sasl.scram.iterations': 'int',
+  'sasl.server.max.receive.size': 'int',
   'socket.request.max.bytes': 'int',
 };
 
+/** Kafka's ConfigType PASSWORD (no topic config has it). */
+const PASSWORD_TYPE_ID = 9;
+
 /** Synonyms of topic configs share the topic config's type; the rest come from the table. */
 function brokerConfigType(key: string): number {
+  if (SENSITIVE_BROKER_CONFIGS.has(key)) return PASSWORD_TYPE_ID;
   const explicit = BROKER_CONFIG_TYPES[key];
   if (explicit) return CONFIG_TYPE_ID[explicit];
   const topicDef = TOPIC_CONFIGS.find((d) => d.brokerKey === key) ?? TOPIC_CONFIG_BY_NAME.get(key);
@@ -137,7 +150,7 @@ export function brokerConfigEntries(broker: BrokerConfig): ConfigEntry[] {
       value,
       source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
       readOnly: true,
-      sensitive: false,
+      sensitive: SENSITIVE_BROKER_CONFIGS.has(name),
       type: brokerConfigType(name),
       synonyms,
       documentation: null,

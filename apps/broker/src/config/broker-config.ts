@@ -69,6 +69,21 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['producer.id.expiration.ms', '86400000'],
   ['max.incremental.fetch.session.cache.slots', '1000'],
   ['fetch.max.bytes', '57671680'],
+  // Security (TLS listeners, SASL). Kafka's names; PEM key/trust stores only.
+  ['ssl.keystore.type', 'PEM'],
+  ['ssl.keystore.location', ''],
+  ['ssl.key.password', ''],
+  ['ssl.truststore.type', 'PEM'],
+  ['ssl.truststore.location', ''],
+  ['ssl.client.auth', 'none'],
+  // Kafka's default is GSSAPI; Tributary serves API keys.
+  ['sasl.enabled.mechanisms', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'],
+  ['sasl.server.max.receive.size', '524288'],
+  ['connections.max.reauth.ms', '0'],
+  // Kafka's default is 100 ms; a managed service on the internet holds failures longer.
+  ['connection.failed.authentication.delay.ms', '1000'],
+  // Tributary-specific: SCRAM iterations for new credentials (Kafka sets them per user).
+  ['sasl.scram.iterations', '4096'],
   // Client quotas: Kafka's sampled window; the throttle cap is Tributary's (Kafka has none
   // for byte rates), kept under the clients' request timeouts.
   ['quota.window.num', '11'],
@@ -77,6 +92,9 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   // Tributary-specific: how often usage counters are saved (what a crash can lose at most).
   ['usage.flush.interval.ms', '5000'],
 ]);
+
+/** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */
+export const SENSITIVE_BROKER_CONFIGS: ReadonlySet<string> = new Set(['ssl.key.password']);
 
 export function configString(config: BrokerConfig, key: string): string {
   const v = config.props.get(key) ?? BROKER_DEFAULTS.get(key);

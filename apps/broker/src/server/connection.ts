@@ -9,8 +9,12 @@
  * bounds the memory one connection can hold.
  *
  * Conditions that close the connection (as Kafka does): a frame larger than
- * socket.request.max.bytes or with a negative size, an unparseable header or body, an
- * unknown API key, an unsupported version of any API but ApiVersions, and a handler crash.
+ * socket.request.max.bytes (sasl.server.max.receive.size before SASL authentication) or with a
+ * negative size, an unparseable header or body, an unknown API key, an unsupported version of
+ * any API but ApiVersions, a handler crash, and on SASL listeners any request the SASL session
+ * does not admit (see security/sasl/sasl-session.ts: before authentication only ApiVersions,
+ * SaslHandshake and SaslAuthenticate; an expired session). After SaslHandshake v0 the next
+ * frames are raw SASL tokens, answered with raw size-prefixed tokens.
  */
 import type { Socket } from 'node:net';
 import {
@@ -28,6 +32,7 @@ import { supportedApiVersions } from '../api/supported-versions.js';
 import type { BrokerContext } from '../context.js';
 import { isSasl, type ListenerConfig } from '../config/listeners.js';
 import type { MemoryLimit } from '../memory/memory-limit.js';
+import type { SaslSession } from '../security/sasl/sasl-session.js';
 import type { ConnectionInfo } from './connection-info.js';
 
 const MAX_PENDING = 64;
@@ -52,6 +57,8 @@ export class Connection {
   private readonly writing = new Set<Pending>();
   private mutedUntil = 0;
   private muteTimer: NodeJS.Timeout | undefined;
+  /** SASL state on SASL listeners, null elsewhere. */
+  private readonly sasl: SaslSession | null;
 
   constructor(
     private readonly socket: Socket,
@@ -70,6 +77,9 @@ export class Connection {
       principal: 'User:ANONYMOUS',
       authenticated: !isSasl(listener.protocol),
     };
+    this.sasl = isSasl(listener.protocol)
+      ? broker.sasl.open(this.info, { close: () => this.close(), mute: (ms) => this.mute(ms) })
+      : null;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -82,9 +92,16 @@ export class Connection {
     this.buffered += chunk.length;
     while (!this.closed && this.buffered >= 4) {
       const size = this.peekSize();
-      if (size < 0 || size > this.maxRequestBytes) {
+      const saslLimit = this.sasl?.maxReceiveBytes ?? null;
+      const limit =
+        saslLimit === null ? this.maxRequestBytes : Math.min(saslLimit, this.maxRequestBytes);
+      if (size < 0 || size > limit) {
+        const setting =
+          limit === this.maxRequestBytes
+            ? 'socket.request.max.bytes'
+            : 'sasl.server.max.receive.size';
         this.broker.log.warn(
-          `connection ${this.info.id} from ${this.info.remoteAddress}: frame of ${size} bytes exceeds socket.request.max.bytes (${this.maxRequestBytes}); closing`,
+          `connection ${this.info.id} from ${this.info.remoteAddress}: frame of ${size} bytes exceeds ${setting} (${limit}); closing`,
         );
         this.close();
         return;
@@ -132,6 +149,10 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
+    if (this.sasl?.expectsRawToken) {
+      this.dispatchRawSaslToken(this.sasl, frame);
+      return;
+    }
     const entry: Pending = { done: false, frames: null, requestBytes: frame.length, written: [] };
     let apiKey: number;
     let version: number;
@@ -144,6 +165,14 @@ export class Connection {
       apiKey = header.requestApiKey;
       version = header.requestApiVersion;
       correlationId = header.correlationId;
+      const refused = this.sasl?.admit(apiKey) ?? null;
+      if (refused !== null) {
+        this.broker.log.info(
+          `connection ${this.info.id} from ${this.info.remoteAddress} (${this.info.listener.name}): ${refused}; closing`,
+        );
+        this.close();
+        return;
+      }
       handler = this.broker.handlers.get(apiKey);
       if (!handler) {
         this.broker.log.warn(`connection ${this.info.id}: unknown API key ${apiKey}; closing`);
@@ -199,6 +228,21 @@ export class Connection {
       started = Promise.reject(err);
     }
     this.enqueue(entry, started, apiKey);
+  }
+
+  /** Legacy SASL flow (after SaslHandshake v0): a raw token in, a raw token out, in order. */
+  private dispatchRawSaslToken(session: SaslSession, token: Buffer): void {
+    const entry: Pending = { done: false, frames: null, requestBytes: token.length, written: [] };
+    const answered = session.rawToken(token, this.aborter.signal).then((reply) => {
+      if (reply === null) {
+        entry.written.push(() => this.close());
+        return [];
+      }
+      const size = Buffer.allocUnsafe(4);
+      size.writeInt32BE(reply.length, 0);
+      return [size, reply];
+    });
+    this.enqueue(entry, answered);
   }
 
   /** ApiVersions at a version we do not serve: a v0 body with UNSUPPORTED_VERSION and our ranges. */
@@ -330,6 +374,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.muteTimer);
+    this.sasl?.dispose();
     this.aborter.abort();
     // Handlers still running settle when they finish; finished or half-written ones now.
     for (const entry of this.pending) if (entry.done) this.settle(entry);

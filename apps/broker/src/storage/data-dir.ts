@@ -4,6 +4,7 @@
  *   meta/cluster.json        cluster id and node id, written on first start
  *   meta/topics.json         topics: name, id, partition count, config overrides
  *   meta/producer-ids.json   next producer id block
+ *   meta/credentials.json    API keys: scrypt hashes and SCRAM keys, never secrets (mode 0600)
  *   meta/groups/             consumer group offsets and metadata
  *   logs/<topic>-<p>/        one partition log (segments, indexes, snapshots)
  */
@@ -30,6 +31,10 @@ export class DataDir {
 
   get producerIdsFile(): string {
     return join(this.metaDir, 'producer-ids.json');
+  }
+
+  get credentialsFile(): string {
+    return join(this.metaDir, 'credentials.json');
   }
 
   get groupsDir(): string {

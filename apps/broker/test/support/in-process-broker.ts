@@ -8,13 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker } from '../../src/broker.js';
 import { parseArgs } from '../../src/config/parse-args.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 
 export interface TestBroker {
   broker: Broker;
   bootstrap: string;
   port: number;
   dataDir: string;
+  /** Bound port of the listener with this name (e.g. SASL_SSL), from `extraArgs`. */
+  listenerPort(name: string): number;
+  /** The admin endpoint's base URL (with `adminToken`). */
+  adminUrl: string | null;
   /** Stops the broker (graceful) and starts a new one on the same data dir and port. */
   restart(): Promise<TestBroker>;
   /** Stops the broker and removes its data directory. */
@@ -26,6 +30,8 @@ export interface TestBrokerOptions {
   adminToken?: string;
   /** More command-line arguments, e.g. extra `--listen` flags. */
   extraArgs?: string[];
+  /** Replaces the stderr logger (e.g. to assert on log lines). */
+  log?: Logger;
 }
 
 export async function startTestBroker(
@@ -42,7 +48,7 @@ export async function startTestBroker(
   if (options.adminToken) config.admin = { host: '127.0.0.1', port: 0, token: options.adminToken };
   const broker = await Broker.start(
     config,
-    createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'),
+    options.log ?? createLogger((process.env.TRIBUTARY_LOG_LEVEL as 'debug') ?? 'warn'),
   );
   const actualPort = broker.address.port;
   const handle: TestBroker = {
@@ -50,6 +56,12 @@ export async function startTestBroker(
     bootstrap: `127.0.0.1:${actualPort}`,
     port: actualPort,
     dataDir: dir,
+    listenerPort(name) {
+      const i = config.listeners.findIndex((l) => l.name === name);
+      if (i < 0) throw new Error(`no listener ${name}`);
+      return broker.addresses[i].port;
+    },
+    adminUrl: broker.adminAddress ? `http://127.0.0.1:${broker.adminAddress.port}` : null,
     async restart() {
       await broker.stop();
       return startTestBroker(props, dir, actualPort, options);

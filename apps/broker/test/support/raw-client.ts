@@ -3,6 +3,7 @@
  * size-prefixed responses, and can call any API through the generated codecs.
  */
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import {
   CODECS,
   Writer,
@@ -45,6 +46,25 @@ export class RawClient {
       const s = connect({ port, host }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
+  }
+
+  /** Over TLS; `options` carries the CA (and a client certificate when wanted). */
+  static connectTls(
+    port: number,
+    options: ConnectionOptions = {},
+    host = '127.0.0.1',
+  ): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = connectTls({ port, host, servername: 'localhost', ...options }, () =>
+        resolve(new RawClient(s)),
+      );
+      s.once('error', reject);
+    });
+  }
+
+  /** The socket, e.g. to read the peer certificate of a TLS connection. */
+  get rawSocket(): Socket {
+    return this.socket;
   }
 
   send(bytes: Buffer): void {
