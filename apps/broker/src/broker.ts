@@ -90,6 +90,7 @@ export class Broker {
       configNumber(config, 'usage.flush.interval.ms'),
       log,
     );
+    const admission = new ConnectionLimits(quotas, connections, log);
     const context: BrokerContext = {
       config,
       clusterId,
@@ -97,13 +98,13 @@ export class Broker {
       producerIds,
       fetchWaiters: new FetchWaiters(),
       connections,
-      admission: new ConnectionLimits(quotas, connections, log),
+      admission,
       quotas,
       usage,
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
       credentials,
-      sasl: new SaslService(saslSettings, credentials, connections, log),
+      sasl: new SaslService(saslSettings, credentials, connections, log, admission),
       // Usage counts what the quota layer lets through (an emptied throttled fetch is 0 bytes).
       handlers: withUsageCounting(withQuotas(handlerRegistry(), quotas), usage.counters),
       log,
