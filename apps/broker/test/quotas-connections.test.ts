@@ -3,9 +3,7 @@
  * as soon as it is accepted, and so is one over its principal's limit (here User:ANONYMOUS on
  * a PLAINTEXT listener, where the principal is known at accept); the connections already
  * open keep working, and a freed slot is usable again at once.
- *
- * The listener consults BrokerContext.admission on accept (server/server.ts). Until that call
- * site exists these tests report themselves skipped rather than failing.
+ * Per principal after SASL authentication: quotas-principal.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,11 +19,10 @@ import { ADMIN_TOKEN, putLimits, sleep } from './support/usage-meter.js';
 
 let tb: TestBroker;
 const decisions: Array<{ id: number; admitted: boolean }> = [];
-let wired = false;
 
 beforeAll(async () => {
   tb = await startTestBroker({}, undefined, 0, { adminToken: ADMIN_TOKEN });
-  // Watch the gate's answers (and whether the listener asks at all).
+  // Watch the gate's answers.
   const ctx = tb.broker.context as { admission: ConnectionGate };
   const gate = ctx.admission;
   ctx.admission = {
@@ -35,10 +32,6 @@ beforeAll(async () => {
       return admitted;
     },
   };
-  const probe = await RawClient.connect(tb.port);
-  await apiVersions(probe);
-  wired = decisions.length > 0;
-  probe.close();
 });
 afterAll(async () => {
   await tb.stop();
@@ -66,8 +59,7 @@ async function settle(n: number): Promise<void> {
 }
 
 describe('connection limits', () => {
-  it('closes a connection over the pool limit at accept; the others keep working', async (t) => {
-    if (!wired) t.skip('the listener does not call BrokerContext.admission on accept yet');
+  it('closes a connection over the pool limit at accept; the others keep working', async () => {
     await settle(0);
     await putLimits(tb, { cluster: { maxConnections: 3 } });
     const open = await openAll(3);
@@ -88,8 +80,7 @@ describe('connection limits', () => {
     for (const c of [...open, again, ...more]) c.close();
   });
 
-  it("closes a connection over its principal's limit", async (t) => {
-    if (!wired) t.skip('the listener does not call BrokerContext.admission on accept yet');
+  it("closes a connection over its principal's limit", async () => {
     await settle(0);
     await putLimits(tb, {
       cluster: { maxConnections: 10 },
