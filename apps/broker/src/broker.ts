@@ -17,6 +17,10 @@ import { groupConfigFrom } from './groups/group-config.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producers/producer-id-manager.js';
+import { ConnectionLimits } from './quotas/connection-limits.js';
+import { QuotaManager, quotaSettingsFrom } from './quotas/quota-manager.js';
+import { withQuotas } from './quotas/throttled-handlers.js';
+import { topicPolicy } from './quotas/topic-policy.js';
 import { CredentialStore } from './security/credentials/credential-store.js';
 import { saslSettingsFrom } from './security/sasl/sasl-config.js';
 import { SaslService } from './security/sasl/sasl-service.js';
@@ -29,6 +33,8 @@ import { loadClusterId } from './storage/cluster-identity.js';
 import { DataDir } from './storage/data-dir.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { TopicManager } from './topics/topic-manager.js';
+import { withUsageCounting } from './usage/counting-handlers.js';
+import { UsageService } from './usage/usage-service.js';
 
 export class Broker {
   private constructor(
@@ -79,6 +85,15 @@ export class Broker {
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
     const connections = new ConnectionRegistry();
+    const quotas = await QuotaManager.open(dir, quotaSettingsFrom(config), log);
+    topics.setPolicy(topicPolicy(quotas));
+    const usage = await UsageService.open(
+      dir,
+      { topics, connections },
+      configNumber(config, 'usage.flush.interval.ms'),
+      log,
+    );
+    const admission = new ConnectionLimits(quotas, connections, log);
     const context: BrokerContext = {
       config,
       clusterId,
@@ -86,12 +101,16 @@ export class Broker {
       producerIds,
       fetchWaiters: new FetchWaiters(),
       connections,
+      admission,
+      quotas,
+      usage,
       fetchBuffers: new FetchBuffers(configNumber(config, 'fetch.memory.max.bytes')),
       groups,
       credentials,
-      sasl: new SaslService(saslSettings, credentials, connections, log),
+      sasl: new SaslService(saslSettings, credentials, connections, log, admission),
       authorizer,
-      handlers: handlerRegistry(),
+      // Usage counts what the quota layer lets through (an emptied throttled fetch is 0 bytes).
+      handlers: withUsageCounting(withQuotas(handlerRegistry(), quotas), usage.counters),
       log,
     };
     const requestMemory = new MemoryLimit(configNumber(config, 'queued.max.request.bytes'));
@@ -118,6 +137,7 @@ export class Broker {
     } catch (err) {
       await Promise.all(servers.map((s) => s.close(0)));
       tls?.close();
+      await usage.close();
       throw err;
     }
     let admin: AdminServer | null = null;
@@ -129,6 +149,7 @@ export class Broker {
       } catch (err) {
         await Promise.all(servers.map((s) => s.close(0)));
         tls?.close();
+        await usage.close();
         throw err;
       }
     }
@@ -154,6 +175,8 @@ export class Broker {
     await Promise.all(this.servers.map((s) => s.close()));
     this.tls?.close();
     this.context.sasl.close();
+    // Every request is answered by now: the final usage counters are complete.
+    await this.context.usage.close();
     await this.context.groups.close();
     await this.context.topics.close();
     await this.lock.release();

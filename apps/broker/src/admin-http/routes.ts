@@ -5,7 +5,9 @@
 import type { BrokerContext } from '../context.js';
 import { addCredentialsRoutes } from './credentials-routes.js';
 import { aclRoutes } from './acl-routes.js';
+import { registerQuotaRoutes } from './quota-routes.js';
 import { Router } from './router.js';
+import { registerUsageRoutes } from './usage-routes.js';
 
 export function adminRoutes(broker: BrokerContext): Router {
   const router = new Router();
@@ -25,5 +27,7 @@ export function adminRoutes(broker: BrokerContext): Router {
   }));
   addCredentialsRoutes(router, broker);
   aclRoutes(router, broker);
+  registerQuotaRoutes(router, broker);
+  registerUsageRoutes(router, broker);
   return router;
 }

@@ -145,7 +145,10 @@ function producePartition(
       done: null,
     };
   }
-  const check = validateRecords(records, log.config.maxMessageBytes);
+  const check = validateRecords(
+    records,
+    Math.min(log.config.maxMessageBytes, broker.quotas.maxMessageBytes),
+  );
   if (!check.ok) {
     const [code, message] = PROBLEM_ERRORS[check.problem];
     return { result: errorResult(index, code, message, check.batchIndex), done: null };
@@ -189,6 +192,7 @@ function producePartition(
   const appended = log.append({ records, batches: check.batches, now });
   if (!appended.ok)
     return { result: errorResult(index, appended.errorCode, appended.message), done: null };
+  broker.usage.counters.produced(topicName, records.length);
   const result = makeProduceResponsePartitionProduceResponse({
     index,
     errorCode: ErrorCode.NONE,

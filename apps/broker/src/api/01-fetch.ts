@@ -32,6 +32,15 @@ import { defineHandler } from './handler.js';
 const EMPTY = Buffer.alloc(0);
 const READ_COMMITTED = 1;
 
+/** True when the bytes hold less than the first record batch (batchLength at offset 8). */
+function firstBatchIncomplete(records: readonly Buffer[]): boolean {
+  let size = 0;
+  for (const r of records) size += r.length;
+  if (size < 12) return true;
+  const head = records[0].length >= 12 ? records[0] : Buffer.concat(records as Buffer[], 12);
+  return size < 12 + head.readInt32BE(8);
+}
+
 interface Wanted {
   out: FetchResponsePartitionData;
   log: PartitionLog;
@@ -125,8 +134,11 @@ export const fetchHandler = defineHandler({
         if (result.ok) {
           w.out.errorCode = ErrorCode.NONE;
           w.out.lastStableOffset = result.lastStableOffset;
-          w.out.records = result.records.length === 0 ? EMPTY : result.records;
-          for (const r of result.records) total += r.length;
+          // As Kafka (v3+): a partition whose first batch is cut short is answered empty;
+          // clients cannot use it (Java fails with "no complete records were found").
+          const usable = result.records.length > 0 && !firstBatchIncomplete(result.records);
+          w.out.records = usable ? result.records : EMPTY;
+          if (usable) for (const r of result.records) total += r.length;
         } else {
           w.out.errorCode = result.errorCode;
           w.out.lastStableOffset = result.highWatermark;

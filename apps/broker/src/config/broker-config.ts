@@ -89,6 +89,13 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['authorizer.enabled', 'false'],
   ['super.users', ''],
   ['allow.everyone.if.no.acl.found', 'false'],
+  // Client quotas: Kafka's sampled window; the throttle cap is Tributary's (Kafka has none
+  // for byte rates), kept under the clients' request timeouts.
+  ['quota.window.num', '11'],
+  ['quota.window.size.seconds', '1'],
+  ['quota.max.throttle.time.ms', '10000'],
+  // Tributary-specific: how often usage counters are saved (what a crash can lose at most).
+  ['usage.flush.interval.ms', '5000'],
 ]);
 
 /** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */

@@ -326,8 +326,14 @@ export class Connection {
     this.mutedUntil = Math.max(this.mutedUntil, Date.now() + ms);
     this.pause();
     clearTimeout(this.muteTimer);
-    this.muteTimer = setTimeout(() => this.maybeResume(), this.mutedUntil - Date.now());
-    this.muteTimer.unref();
+    const wake = (): void => {
+      const left = this.mutedUntil - Date.now();
+      // Timers can fire a millisecond or two early against Date.now(): wait out the rest,
+      // or maybeResume() would return while muted and nothing would ever resume reading.
+      if (left > 0) this.muteTimer = setTimeout(wake, left).unref();
+      else this.maybeResume();
+    };
+    this.muteTimer = setTimeout(wake, this.mutedUntil - Date.now()).unref();
   }
 
   private pause(): void {

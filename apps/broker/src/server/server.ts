@@ -94,6 +94,11 @@ export class KafkaServer {
     if (principal) conn.info.principal = principal;
     this.connections.add(conn);
     this.broker.connections.add(conn);
+    // Connection limits of the pool's plan (quotas/connection-limits.ts logs a refusal).
+    if (!this.broker.admission.admit(conn.info)) {
+      conn.close();
+      return;
+    }
     if (this.options.idleTimeoutMs > 0) {
       socket.setTimeout(this.options.idleTimeoutMs, () => conn.close());
     }

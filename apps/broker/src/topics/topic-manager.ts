@@ -42,6 +42,17 @@ interface TopicsFile {
 
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
+/** Limits beyond Kafka's own validation (the pool's plan), answered with POLICY_VIOLATION. */
+export interface TopicPolicy {
+  /** Whether `added` more partitions fit next to the `current` total. */
+  partitionsProblem(current: number, added: number): string | null;
+  /** Whether a topic's new config overrides (replacing `current`) are allowed. */
+  configsProblem(
+    next: ReadonlyMap<string, string | null>,
+    current: ReadonlyMap<string, string>,
+  ): string | null;
+}
+
 export class TopicManager {
   private readonly byName = new Map<string, Topic>();
   private readonly byId = new Map<string, Topic>();
@@ -49,6 +60,7 @@ export class TopicManager {
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenanceRunning = false;
   private readonly deletedListeners: Array<(name: string) => Promise<void>> = [];
+  private policy: TopicPolicy | null = null;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -94,6 +106,23 @@ export class TopicManager {
       })),
     };
     await writeFileDurably(this.dir.topicsFile, JSON.stringify(file, null, 2));
+  }
+
+  setPolicy(policy: TopicPolicy): void {
+    this.policy = policy;
+  }
+
+  private policyProblem(
+    addedPartitions: number,
+    next: ReadonlyMap<string, string | null>,
+    current: ReadonlyMap<string, string>,
+  ): AdminResult | null {
+    if (!this.policy) return null;
+    const problem =
+      (addedPartitions > 0
+        ? this.policy.partitionsProblem(this.partitionCount, addedPartitions)
+        : null) ?? this.policy.configsProblem(next, current);
+    return problem ? fail(ErrorCode.POLICY_VIOLATION, problem) : null;
   }
 
   /** Other contexts (consumer groups) clean up what they keep about a deleted topic. */
@@ -155,7 +184,7 @@ export class TopicManager {
         ErrorCode.INVALID_PARTITIONS,
         `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
       );
-    return OK;
+    return this.policyProblem(partitions, configs, new Map()) ?? OK;
   }
 
   create(
@@ -250,6 +279,8 @@ export class TopicManager {
           ErrorCode.INVALID_PARTITIONS,
           `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`,
         );
+      const refused = this.policyProblem(total - current, new Map(), new Map());
+      if (refused) return refused;
       if (validateOnly) return OK;
       const logConfig = logConfigFor(this.config, topic.configs);
       for (let p = current; p < total; p++) {
@@ -295,6 +326,8 @@ export class TopicManager {
       if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
       if (!topic)
         return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      const refused = this.policyProblem(0, overrides, topic.configs);
+      if (refused) return refused;
       if (validateOnly) return OK;
       topic.configs = new Map([...overrides].map(([k, v]) => [k, v ?? '']));
       const logConfig = logConfigFor(this.config, topic.configs);

@@ -3,6 +3,7 @@
  * connection on a SASL listener, the failure back-off, and the link to the credential store
  * that ends sessions of deleted or replaced keys (through the connection registry, at once).
  */
+import type { ConnectionGate } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { ConnectionInfo } from '../../server/connection-info.js';
 import type { ConnectionRegistry } from '../../server/connection-registry.js';
@@ -41,6 +42,8 @@ export class SaslService {
     readonly credentials: CredentialStore,
     private readonly connections: ConnectionRegistry,
     readonly log: Logger,
+    /** Connection limits, asked again once SASL has named the principal. */
+    private readonly admission?: ConnectionGate,
   ) {
     this.failureDelay = new FailureDelay(settings.failedAuthenticationDelayMs);
     this.unsubscribe = credentials.onChange((change) => this.revoke(change));
@@ -51,6 +54,11 @@ export class SaslService {
     const session = new SaslSession(this, info, hooks);
     this.sessions.set(info, session);
     return session;
+  }
+
+  /** Whether the principal just authenticated on `info` may keep this connection. */
+  admits(info: ConnectionInfo): boolean {
+    return this.admission?.admit(info) ?? true;
   }
 
   /** The SASL session of a connection; undefined on non-SASL listeners. */

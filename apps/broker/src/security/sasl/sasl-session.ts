@@ -256,6 +256,12 @@ export class SaslSession {
     this.info.authenticated = true;
     if (reauth) this.service.stats.reauthenticated++;
     else this.service.stats.authenticated++;
+    if (!reauth && !this.service.admits(this.info)) {
+      // Over the principal's connection limit (the gate logged it): close, answer nothing.
+      this.state = 'failed';
+      this.hooks.close();
+      return 0;
+    }
     const lifetime = this.sessionLifetime(key);
     this.log(
       `SASL ${this.mechanism} ${reauth ? 're-authentication' : 'authentication'} of key ${key.keyId} as ${key.principal}${lifetime > 0 ? `, session ${lifetime} ms` : ''}`,
