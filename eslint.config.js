@@ -32,6 +32,10 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['scope:data-plane', 'scope:shared'],
             },
             {
+              sourceTag: 'scope:control-plane',
+              onlyDependOnLibsWithTags: ['scope:control-plane', 'scope:shared'],
+            },
+            {
               sourceTag: 'scope:shared',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:data-plane'],
             },

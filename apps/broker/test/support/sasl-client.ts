@@ -17,7 +17,7 @@ import {
   clientProof,
   hmac,
   saltedPassword,
-} from '../../src/security/sasl/scram-crypto.js';
+} from '@tributary/credentials';
 import { encodeSaslName } from '../../src/security/sasl/scram-messages.js';
 import type { RawClient } from './raw-client.js';
 

@@ -7,8 +7,8 @@
  *     "updatedAt", "expiresAt", "plain": {...}, "scram": { "SCRAM-SHA-256": {...}, ... } } ] }
  */
 import { z } from 'zod';
-import type { ScramCredential, ScramMechanism } from '../sasl/scram-crypto.js';
-import type { SecretHash } from './secret-hash.js';
+import type { ScramCredential, ScramMechanism } from '@tributary/credentials';
+import type { SecretHash } from '@tributary/credentials';
 
 export interface StoredCredential {
   id: string;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveScramCredential } from '../sasl/scram-crypto.js';
+import { deriveScramCredential } from '@tributary/credentials';
 import { CredentialStore, type CredentialChange } from './credential-store.js';
 
 const SECRET = 'a-secret-of-24-characters';

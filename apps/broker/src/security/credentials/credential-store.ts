@@ -21,13 +21,13 @@ import {
   deriveScramCredential,
   type ScramCredential,
   type ScramMechanism,
-} from '../sasl/scram-crypto.js';
+} from '@tributary/credentials';
 import {
   parseCredentialFile,
   serializeCredentialFile,
   type StoredCredential,
 } from './credential-file.js';
-import { hashSecret, verifySecret } from './secret-hash.js';
+import { hashSecret, verifySecret } from '@tributary/credentials';
 
 export interface CredentialMetadata {
   id: string;

@@ -2,7 +2,7 @@
  * The server side of one SASL mechanism exchange. A connection creates one per
  * SaslHandshake and feeds it the client's tokens in order until it succeeds or fails.
  */
-import type { ScramMechanism } from './scram-crypto.js';
+import type { ScramMechanism } from '@tributary/credentials';
 
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];

@@ -2,7 +2,7 @@
 import { type BrokerConfig, configNumber, configString } from '../../config/broker-config.js';
 import { isSasl } from '../../config/listeners.js';
 import { SASL_MECHANISMS, isSaslMechanism, type SaslMechanism } from './mechanism.js';
-import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS } from './scram-crypto.js';
+import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS } from '@tributary/credentials';
 
 export interface SaslSettings {
   /** sasl.enabled.mechanisms, in the order given. */

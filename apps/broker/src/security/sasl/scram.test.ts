@@ -13,7 +13,7 @@ import {
   verifyClientProof,
   type ScramCredential,
   type ScramMechanism,
-} from './scram-crypto.js';
+} from '@tributary/credentials';
 import { ScramServer, type ScramCredentialSource } from './scram.js';
 
 // RFC 7677 §3.

@@ -14,7 +14,7 @@ import {
   type ScramMechanism,
   serverSignature,
   verifyClientProof,
-} from './scram-crypto.js';
+} from '@tributary/credentials';
 import {
   type ClientFirstMessage,
   ScramSyntaxError,

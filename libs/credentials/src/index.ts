@@ -1,0 +1,3 @@
+export * from './scram-crypto.js';
+export * from './secret-hash.js';
+export * from './derived-credential.js';
