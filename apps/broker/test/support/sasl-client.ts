@@ -12,12 +12,7 @@ import {
   type SaslAuthenticateResponse,
   type SaslHandshakeResponse,
 } from '@tributary/kafka-protocol';
-import {
-  type ScramMechanism,
-  clientProof,
-  hmac,
-  saltedPassword,
-} from '@tributary/credentials';
+import { type ScramMechanism, clientProof, hmac, saltedPassword } from '@tributary/credentials';
 import { encodeSaslName } from '../../src/security/sasl/scram-messages.js';
 import type { RawClient } from './raw-client.js';
 
