@@ -1,0 +1,10 @@
+export { connectDatabase, createDb } from './client.js';
+export type { Db } from './client.js';
+export { Prisma } from './generated/prisma/client.js';
+export type * from './generated/prisma/models.js';
+export * from './generated/prisma/enums.js';
+export { DbConflictError, DbNotFoundError, DbStaleError, dbCall, mapDbError } from './errors.js';
+export * from './ids.js';
+export { applyMigrations, createMigration, schemaDrift } from './migrations/migrate.js';
+export type { MigrateOptions } from './migrations/migrate.js';
+export { migrationsDir, prismaDir, schemaPath } from './migrations/migrations-dir.js';
