@@ -1,7 +1,27 @@
 export { connectDatabase, createDb } from './client.js';
 export type { Db } from './client.js';
 export { Prisma } from './generated/prisma/client.js';
-export type * from './generated/prisma/models.js';
+export type {
+  Acl,
+  Agent,
+  AuditEvent,
+  CloudApiKey,
+  ClusterApiKey,
+  Environment,
+  IdempotencyRecord,
+  Invitation,
+  KafkaCluster,
+  Membership,
+  Operation,
+  Organization,
+  PoolObservation,
+  PoolSpec,
+  ServiceAccount,
+  Session,
+  Topic,
+  UsageSample,
+  User,
+} from './generated/prisma/client.js';
 export * from './generated/prisma/enums.js';
 export { DbConflictError, DbNotFoundError, DbStaleError, dbCall, mapDbError } from './errors.js';
 export * from './ids.js';
