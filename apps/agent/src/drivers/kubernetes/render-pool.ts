@@ -66,7 +66,9 @@ function renderNetworkPolicy(names: PoolNames, options: RenderOptions): V1Networ
       ingress: [
         { ports: [{ port: KAFKA_PORT, protocol: 'TCP' }] },
         {
-          from: [
+          // `_from` is the client model's name for `from` (a reserved word); the API client
+          // and toYaml write `from`.
+          _from: [
             {
               namespaceSelector: {
                 matchLabels: { 'kubernetes.io/metadata.name': options.agent.namespace },
