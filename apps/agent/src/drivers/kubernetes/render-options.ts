@@ -3,6 +3,7 @@
  * (namespace, broker image, listener security, TLS secret, external exposure), validated once
  * at agent start-up so a bad setting fails there with a precise message.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const dnsLabel = z
@@ -88,4 +89,23 @@ export type RenderOptionsInput = z.input<typeof renderOptionsSchema>;
 
 export function parseRenderOptions(input: RenderOptionsInput): RenderOptions {
   return renderOptionsSchema.parse(input);
+}
+
+/**
+ * The options from a JSON file (the agent's ConfigMap in infra/kubernetes/agent.yaml); the
+ * error names the file and every bad field.
+ */
+export function readRenderOptions(file: string): RenderOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const parsed = renderOptionsSchema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
 }

@@ -166,15 +166,16 @@ export class FakeKubeApi {
     if (method === 'GET' && path === '/api')
       return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }];
     if (method === 'GET' && path === '/apis') return [200, this.groupList()];
-    const m =
-      /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
-        path,
-      );
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))((?:\/[^/]+)*)$/.exec(path);
     if (!m) return [404, status(404, 'NotFound', `no route ${path}`)];
     const apiVersion = m[1] ?? m[2];
     const types = RESOURCES[apiVersion];
     if (!types) return [404, status(404, 'NotFound', `no API ${apiVersion}`)];
-    const [, , , namespace = '', resource, name] = m;
+    // [namespaces/<ns>/]<resource>[/<name>]; `namespaces[/<name>]` alone is the Namespace kind.
+    const segments = m[3].split('/').slice(1);
+    const namespaced = segments[0] === 'namespaces' && segments.length > 2;
+    const namespace = namespaced ? segments[1] : '';
+    const [resource, name] = namespaced ? segments.slice(2) : segments;
     if (resource === undefined && method === 'GET')
       return [
         200,
