@@ -131,8 +131,18 @@ export class KubernetesDriver implements PoolDriver {
         metadata: { name: claim.metadata!.name!, namespace: names.namespace },
         spec: { resources: { requests: { storage: `${storageGiB}Gi` } } },
       });
-    // Orphan: the pods keep running and the new StatefulSet adopts them.
+    // Orphan: the pods keep running and the new StatefulSet adopts them. The old object
+    // lingers until the garbage collector has released the pods; applying to it before then
+    // would be lost with it.
     await this.kube.delete(stsRef, 'Orphan');
+    const deadline = Date.now() + this.removeTimeoutMs;
+    while ((await this.kube.read<V1StatefulSet>(stsRef)) !== null) {
+      if (Date.now() >= deadline)
+        throw new Error(
+          `pool ${names.clusterId}: StatefulSet still present after ${this.removeTimeoutMs} ms`,
+        );
+      await sleep(this.pollIntervalMs);
+    }
   }
 
   async removePool(clusterId: string): Promise<void> {

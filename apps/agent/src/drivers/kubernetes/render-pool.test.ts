@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dumpYaml, loadYaml, type V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { parseRenderOptions } from './render-options.js';
+import { parseRenderOptions, readRenderOptions } from './render-options.js';
 import { InvalidAdminTokenError, type PoolObject, renderPool } from './render-pool.js';
 import { DriverOwnedPropertyError } from './render-statefulset.js';
 import {
@@ -303,5 +306,29 @@ describe('render options', () => {
         external: { endpointTemplate: 'kafka.example.com:9093' },
       }),
     ).toThrow(/must be HOST:PORT with \{brokerId\} in the host/);
+  });
+});
+
+describe('render options from a file', () => {
+  it('reads valid options and names the file and each bad field otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'render-options-'));
+    try {
+      const good = join(dir, 'good.json');
+      await writeFile(
+        good,
+        JSON.stringify({ brokerImage: 'b:1', securityProtocol: 'SASL_PLAINTEXT' }),
+      );
+      expect(readRenderOptions(good)).toEqual(
+        parseRenderOptions({ brokerImage: 'b:1', securityProtocol: 'SASL_PLAINTEXT' }),
+      );
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify({ brokerImage: '', namespace: 'Bad_NS', extra: 1 }));
+      expect(() => readRenderOptions(bad)).toThrow(
+        new RegExp(`^${bad}: .*namespace: must be a DNS label.*brokerImage: .*`),
+      );
+      expect(() => readRenderOptions(join(dir, 'missing.json'))).toThrow(/missing\.json: ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
