@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Tributary needs on a fresh Debian machine, skipping whatever is already there:
-# system packages (kcat for client tests, openssl for the tests' throw-away TLS certificates,
+# system packages (PostgreSQL and Redis for the control plane, kcat for client tests, openssl for the tests' throw-away TLS certificates,
 # Java 17 + Maven for the Java client and the benchmark peer), npm dependencies, and the Kafka
 # jars from Maven Central.
 set -euo pipefail
@@ -12,6 +12,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client) # kubectl: dry-run checks of manifests
+# PostgreSQL and Redis for the control plane and its tests (started per test / by npm start).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

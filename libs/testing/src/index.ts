@@ -81,3 +81,7 @@ export { dumpLogSegment, parseDumpLogSegments } from './log-dump.js';
 export type { DumpedBatch } from './log-dump.js';
 export { createTestPki } from './test-pki.js';
 export type { LeafOptions, TestCertificate, TestPki } from './test-pki.js';
+export { postgresBinDir, startPostgres } from './postgres.js';
+export type { PostgresServer } from './postgres.js';
+export { startRedis } from './redis.js';
+export type { RedisServer } from './redis.js';
