@@ -3,6 +3,7 @@
  * purpose), so a failing test must stop them itself. Kills every broker whose pid file lies
  * under the data root and whose /proc cmdline shows it is that broker.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -33,10 +34,15 @@ export async function killPoolBrokers(dataRoot: string): Promise<number> {
   return killed;
 }
 
+/**
+ * Whether the process runs. A zombie does not: brokers outlive the agent that started them
+ * and are then reparented, and whether their new parent collects their exit status is not
+ * ours to decide.
+ */
 export function pidAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return false;
   }
