@@ -35,6 +35,9 @@ export class UsageForwarder {
         const admin = new BrokerAdminClient(b.adminUrl, pool.adminToken);
         try {
           const read = await admin.usage();
+          this.log.debug(
+            `usage: read pool ${pool.clusterId} broker ${b.brokerId} incarnation ${read.incarnation} sequence ${read.sequence} (${read.previous.length} earlier)`,
+          );
           samples.push(...usageSamples(pool.clusterId, b.brokerId, read));
           for (const p of read.previous) acks.push({ admin, incarnation: p.incarnation });
         } catch (err) {

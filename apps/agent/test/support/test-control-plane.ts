@@ -29,6 +29,8 @@ export class TestControlPlane {
   readonly conflictingDuplicates: UsageSample[] = [];
   readonly protocolErrors: string[] = [];
   usagePosts = 0;
+  /** Runs after a usage report is stored and before it is answered (tests pause there). */
+  onUsageStored: ((samples: UsageSample[]) => void) | null = null;
   private server: Server | null = null;
 
   private constructor(
@@ -196,6 +198,7 @@ export class TestControlPlane {
         if (JSON.stringify(stored.usage) !== JSON.stringify(s.usage))
           this.conflictingDuplicates.push(s);
       }
+      this.onUsageStored?.(parsed.data.samples);
       send(200, { accepted, duplicates });
       return;
     }
