@@ -7,6 +7,7 @@
  * a topic a client created is left alone; limits are pushed and enforced.
  */
 import { kcatConsume, kcatProduce, type KcatRecord } from '@tributary/testing';
+import type { PoolSpecJson } from '@tributary/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allow,
@@ -153,7 +154,7 @@ describe('agent with a process pool', () => {
     const clientTopic = before.find((t) => t.name === 'orders-client')!;
     expect(clientTopic).toBeDefined();
 
-    h.cp.update(ID, () => ({
+    h.cp.update(ID, (): Partial<PoolSpecJson> => ({
       topics: [
         {
           name: 'orders',
@@ -185,7 +186,7 @@ describe('agent with a process pool', () => {
     );
 
     // A key the spec stops listing is deleted from the topic; ABSENT topics are deleted.
-    h.cp.update(ID, () => ({
+    h.cp.update(ID, (): Partial<PoolSpecJson> => ({
       topics: [
         {
           name: 'orders',
