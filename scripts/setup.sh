@@ -11,6 +11,7 @@ command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client) # kubectl: dry-run checks of manifests
 # PostgreSQL and Redis for the control plane and its tests (started per test / by npm start).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

@@ -1,13 +1,19 @@
 /**
  * API keys of the pool, for the data-plane agent:
- *   PUT    /v1/credentials/{id}  { secret, expiresAt?, principal? }  201 created, 200 replaced/unchanged
+ *   PUT    /v1/credentials/{id}  { secret | derived, expiresAt?, principal? }
+ *                                                                    201 created, 200 replaced/unchanged
  *   GET    /v1/credentials                                            ids and metadata, never secrets
  *   GET    /v1/credentials/{id}
  *   DELETE /v1/credentials/{id}                                       204, 404 when unknown
  * PUT is an idempotent full replacement: a different secret (or principal) replaces the old
  * one and closes the connections authenticated with it, as DELETE closes a deleted key's.
+ * `derived` is the key's material already derived from the secret (@tributary/credentials'
+ * JSON form: scrypt hash for PLAIN, SCRAM salt/iterations/StoredKey/ServerKey), so the
+ * control plane and the agent never hold secrets; logins verify exactly as with `secret`.
+ * Exactly one of the two is required; the same material again is "unchanged".
  */
 import { z } from 'zod';
+import { derivedCredentialSchema } from '@tributary/credentials';
 import type { BrokerContext } from '../context.js';
 import { badRequest, notFound, type Problem } from './problem.js';
 import type { AdminRequest, Router } from './router.js';
@@ -19,7 +25,9 @@ const putBody = z.strictObject({
     .string()
     .min(16)
     .max(256)
-    .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII'),
+    .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
+    .optional(),
+  derived: derivedCredentialSchema.optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   principal: z
     .string()
@@ -52,12 +60,23 @@ export function addCredentialsRoutes(router: Router, broker: BrokerContext): voi
     const id = keyId(req);
     const parsed = putBody.safeParse(req.body);
     if (!parsed.success) throw badRequest('Invalid credential', fieldErrors(parsed.error));
-    const { secret, expiresAt, principal } = parsed.data;
-    const result = await store.upsert(id, {
-      secret,
+    const { secret, derived, expiresAt, principal } = parsed.data;
+    const common = {
       expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
       principal: principal ?? null,
-    });
+    };
+    if (secret === undefined && derived === undefined)
+      throw badRequest('Invalid credential', [
+        { field: 'secret', message: 'required (or give derived material instead)' },
+      ]);
+    if (secret !== undefined && derived !== undefined)
+      throw badRequest('Invalid credential', [
+        { field: 'derived', message: 'give either secret or derived, not both' },
+      ]);
+    const result = await store.upsert(
+      id,
+      derived !== undefined ? { derived, ...common } : { secret: secret!, ...common },
+    );
     broker.log.info(
       `admin: credential ${id} ${result.created ? 'created' : result.replaced ? 'replaced' : 'updated'}`,
     );

@@ -7,6 +7,7 @@ import { addCredentialsRoutes } from './credentials-routes.js';
 import { aclRoutes } from './acl-routes.js';
 import { registerQuotaRoutes } from './quota-routes.js';
 import { Router } from './router.js';
+import { registerTopicRoutes } from './topic-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
 
 export function adminRoutes(broker: BrokerContext): Router {
@@ -29,5 +30,6 @@ export function adminRoutes(broker: BrokerContext): Router {
   aclRoutes(router, broker);
   registerQuotaRoutes(router, broker);
   registerUsageRoutes(router, broker);
+  registerTopicRoutes(router, broker);
   return router;
 }

@@ -27,7 +27,7 @@ import {
   serializeCredentialFile,
   type StoredCredential,
 } from './credential-file.js';
-import { hashSecret, verifySecret } from '@tributary/credentials';
+import { hashSecret, verifySecret, type DerivedCredential } from '@tributary/credentials';
 
 export interface CredentialMetadata {
   id: string;
@@ -38,13 +38,19 @@ export interface CredentialMetadata {
   mechanisms: SaslMechanism[];
 }
 
-export interface CredentialInput {
-  secret: string;
+/**
+ * A key's secret (the broker derives the stored material) or material already derived from
+ * it elsewhere (the control plane, through @tributary/credentials), so the broker never sees
+ * the secret.
+ */
+export type CredentialMaterial = { secret: string } | { derived: DerivedCredential };
+
+export type CredentialInput = CredentialMaterial & {
   /** ISO 8601 instant, or null for no expiry. */
   expiresAt: string | null;
   /** `User:...`, or null for the default `User:<id>`. */
   principal: string | null;
-}
+};
 
 export interface UpsertResult {
   created: boolean;
@@ -125,7 +131,7 @@ export class CredentialStore {
   upsert(id: string, input: CredentialInput): Promise<UpsertResult> {
     return this.exclusive(async () => {
       const old = this.byId.get(id);
-      const sameSecret = old ? await verifySecret(old.stored.plain, input.secret) : false;
+      const sameSecret = old ? await sameMaterial(old.stored, input) : false;
       const now = new Date().toISOString();
       const replaced = !!old && (!sameSecret || old.stored.principal !== input.principal);
       const unchanged = !!old && !replaced && old.stored.expiresAt === input.expiresAt;
@@ -145,8 +151,12 @@ export class CredentialStore {
               createdAt: old?.stored.createdAt ?? now,
               updatedAt: now,
               expiresAt: input.expiresAt,
-              plain: await hashSecret(input.secret),
-              scram: await this.deriveScram(input.secret),
+              ...('derived' in input
+                ? { plain: input.derived.plain, scram: input.derived.scram }
+                : {
+                    plain: await hashSecret(input.secret),
+                    scram: await this.deriveScram(input.secret),
+                  }),
             };
       const next = new Map(this.byId);
       next.set(id, this.live(stored, old && !replaced ? old.revision : ++this.revisions));
@@ -262,6 +272,31 @@ export class CredentialStore {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Whether `input` carries the same secret as `stored` (derived material: byte-identical). */
+async function sameMaterial(stored: StoredCredential, input: CredentialMaterial): Promise<boolean> {
+  if ('secret' in input) return verifySecret(stored.plain, input.secret);
+  const a = stored;
+  const b = input.derived;
+  const scramSame = SCRAM_MECHANISMS.every((m) => {
+    const x = a.scram[m];
+    const y = b.scram[m];
+    return (
+      x.iterations === y.iterations &&
+      x.salt.equals(y.salt) &&
+      x.storedKey.equals(y.storedKey) &&
+      x.serverKey.equals(y.serverKey)
+    );
+  });
+  return (
+    scramSame &&
+    a.plain.N === b.plain.N &&
+    a.plain.r === b.plain.r &&
+    a.plain.p === b.plain.p &&
+    a.plain.salt.equals(b.plain.salt) &&
+    a.plain.hash.equals(b.plain.hash)
+  );
 }
 
 function keyOf(live: Live): AuthenticatedKey {
