@@ -85,3 +85,5 @@ export { postgresBinDir, startPostgres } from './postgres.js';
 export type { PostgresServer } from './postgres.js';
 export { startRedis } from './redis.js';
 export type { RedisServer } from './redis.js';
+export { startS3Server } from './s3-server.js';
+export type { S3EndpointConfig, S3Server, S3ServerOptions } from './s3-server.js';
