@@ -19,6 +19,7 @@ export {
   type OpenLogOptions,
 } from './open-log.js';
 export type { FileHandle, FileOps, OpenMode } from './fs/file-ops.js';
+export { readFully, writeFully } from './fs/file-ops.js';
 export { nodeFileOps } from './fs/node-fs.js';
 export { MemFileOps, type FailOptions, type MemFsOp } from './fs/mem-fs.js';
 export { firstRecordAtOrAfter } from './reader.js';

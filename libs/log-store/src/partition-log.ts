@@ -28,6 +28,11 @@ export interface LogConfig {
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
   /** Producer state for an idle producer id is dropped after this long. */
   producerIdExpirationMs: number;
+  /** Tiered storage (read by @tributary/tiered-storage; the local log ignores them). */
+  remoteStorageEnable?: boolean;
+  /** Local-tier limits with tiered storage; -2 means the retention.* value. */
+  localRetentionMs?: number;
+  localRetentionBytes?: number;
 }
 
 export interface AppendInput {
