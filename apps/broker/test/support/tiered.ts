@@ -74,6 +74,8 @@ export interface JournalSegment {
   uploadId: string;
   baseOffset: number;
   state: string;
+  /** The journal file (one per partition). */
+  file: string;
 }
 
 /** Every segment event of the partition's journal, in order (the file as the broker wrote it). */
@@ -86,7 +88,7 @@ export async function journalEvents(dataDir: string): Promise<JournalSegment[]> 
       if (!line) continue;
       try {
         const e = JSON.parse(line) as { segment?: JournalSegment };
-        if (e.segment) out.push(e.segment);
+        if (e.segment) out.push({ ...e.segment, file: n });
       } catch {
         // a torn tail
       }
