@@ -152,8 +152,10 @@ export class TcpProxy {
   ) {}
 
   static async start(targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
+    // The connection handler runs only after listen, when `proxy` is set.
+    const ref: { proxy?: TcpProxy } = {};
     const server = createServer((client) => {
+      const proxy = ref.proxy;
       const upstream = connect({ port: targetPort, host: '127.0.0.1' });
       proxy!.sockets.add(client).add(upstream);
       const drop = () => {
@@ -184,8 +186,8 @@ export class TcpProxy {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const address = server.address();
-    proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
-    return proxy;
+    ref.proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
+    return ref.proxy;
   }
 
   async close(): Promise<void> {
