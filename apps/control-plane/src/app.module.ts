@@ -16,22 +16,23 @@ import { FallbackProblemFilter } from './platform/exception-filters.js';
 import { IdempotencyInterceptor } from './platform/idempotency.interceptor.js';
 import { jsonBody } from './platform/json-body.js';
 import { buildOpenApi } from './platform/openapi.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { Queues } from './platform/queues.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
-import { CONFIG, DB, QUEUES, REDIS } from './platform/tokens.js';
 import { AclsController } from './modules/acls/acls.controller.js';
 import { AgentController, AgentGuard } from './modules/agent/agent.controller.js';
 import { seedLocalAgent } from './modules/agent/agent-tokens.js';
 import { ApiKeysController } from './modules/api-keys/api-keys.controller.js';
-import { AuditService } from './modules/audit/audit.service.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuditService, LegacyOwners } from './modules/legacy.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { ClustersController } from './modules/clusters/clusters.controller.js';
 import { PoolChanges } from './modules/clusters/pool-changes.js';
 import { EnvironmentsController } from './modules/environments/environments.controller.js';
-import { OperationsController } from './modules/operations/operations.controller.js';
-import { AccessService } from './modules/orgs/access.service.js';
-import { OrgsController } from './modules/orgs/orgs.controller.js';
+import { OperationsModule } from './modules/operations/operations.module.js';
+import { OrgsModule } from './modules/orgs/orgs.module.js';
 import { ServiceAccountsController } from './modules/service-accounts/service-accounts.controller.js';
 import { TopicsController } from './modules/topics/topics.controller.js';
 
@@ -63,7 +64,7 @@ export interface Api {
 
 export async function createApi(
   config: ControlPlaneConfig,
-  opts: { logger?: false } = {},
+  opts: { logger?: false; clock?: Clock } = {},
 ): Promise<Api> {
   const db = await connectDatabase(config.databaseUrl);
   const redis = connectRedis(config.redisUrl);
@@ -81,27 +82,27 @@ export async function createApi(
   const openapi: { current?: OpenAPIObject } = {};
 
   @Module({
+    imports: [
+      PlatformModule.forRoot({ db, config, redis, queues, clock: opts.clock ?? systemClock }),
+      OrgsModule,
+      AuditModule,
+      OperationsModule,
+    ],
     controllers: [
       OpenApiController,
       AuthController,
-      OrgsController,
       EnvironmentsController,
       ClustersController,
       TopicsController,
       ServiceAccountsController,
       ApiKeysController,
       AclsController,
-      OperationsController,
       AgentController,
     ],
     providers: [
-      { provide: DB, useValue: db },
-      { provide: CONFIG, useValue: config },
-      { provide: REDIS, useValue: redis },
-      { provide: QUEUES, useValue: queues },
       { provide: OPENAPI, useValue: openapi },
-      AccessService,
       AuditService,
+      LegacyOwners,
       PoolChanges,
       AgentGuard,
       { provide: APP_GUARD, useClass: AuthGuard },

@@ -22,12 +22,12 @@ import { dbCall, DbConflictError, newId, type Acl, type Db } from '@tributary/db
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
+import { pageArgs, pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { ProblemError, problems } from '../../platform/problem.js';
 import { DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 import { PoolChanges } from '../clusters/pool-changes.js';
 
 export class AclsError extends ProblemError {
@@ -89,7 +89,7 @@ export class AclsController {
     const orgId = await this.access.cluster(actor, clusterId, 'acl:read');
     const rows = await this.db.acl.findMany({
       where: { orgId, clusterId },
-      ...pageArgs(q.page_size, q.page_token),
+      ...pageArgs(pageRequest(q)),
     });
     return toPage(rows, q.page_size, view);
   }

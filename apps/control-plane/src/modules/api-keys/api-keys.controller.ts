@@ -24,12 +24,12 @@ import { newId, type ClusterApiKey, type Db } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
+import { pageArgs, pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { ProblemError } from '../../platform/problem.js';
 import { DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 import { PoolChanges } from '../clusters/pool-changes.js';
 
 export class ApiKeysError extends ProblemError {
@@ -82,7 +82,7 @@ export class ApiKeysController {
     const orgId = await this.access.cluster(actor, q.cluster_id, 'apikey:read');
     const rows = await this.db.clusterApiKey.findMany({
       where: { orgId, clusterId: q.cluster_id },
-      ...pageArgs(q.page_size, q.page_token),
+      ...pageArgs(pageRequest(q)),
     });
     return toPage(rows, q.page_size, view);
   }

@@ -24,12 +24,12 @@ import type { ControlPlaneConfig } from '../../config.js';
 import { CurrentActor, Public, type Actor } from '../../platform/actor.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
+import { pageArgs, pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { problems } from '../../platform/problem.js';
 import { CONFIG, DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 import { AuthError, AuthExceptionFilter } from './auth.errors.js';
 import { createCloudApiKeyBody, loginBody, signUpBody } from './auth.dtos.js';
 import {
@@ -195,7 +195,7 @@ export class AuthController {
     }
     const rows = await this.db.cloudApiKey.findMany({
       where,
-      ...pageArgs(q.page_size, q.page_token),
+      ...pageArgs(pageRequest(q)),
     });
     return toPage(rows, q.page_size, (r) => this.view(r));
   }

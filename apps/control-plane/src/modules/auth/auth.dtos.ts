@@ -1,11 +1,6 @@
 /** Request bodies of the auth routes. */
 import { z } from 'zod';
-import { displayName } from '../../platform/validation.js';
-
-export const email = z
-  .email('must be an email address')
-  .max(254)
-  .transform((e) => e.toLowerCase());
+import { displayName, emailAddress as email } from '../../platform/validation.js';
 export const password = z.string().min(12, 'must be at least 12 characters').max(200);
 
 export const signUpBody = z.strictObject({

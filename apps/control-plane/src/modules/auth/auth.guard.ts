@@ -14,7 +14,8 @@ import { PUBLIC_ROUTE, type Actor, type ActorRequest } from '../../platform/acto
 import { safeEqual, sha256 } from '../../platform/crypto.js';
 import { problems } from '../../platform/problem.js';
 import { checkRateLimit } from '../../platform/rate-limit.js';
-import { CONFIG, DB, REDIS } from '../../platform/tokens.js';
+import type { Clock } from '../../platform/clock.js';
+import { CLOCK, CONFIG, DB, REDIS } from '../../platform/tokens.js';
 import { AuthError } from './auth.errors.js';
 import { SESSION_COOKIE, parseBearer } from './credentials.js';
 
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
     @Inject(DB) private readonly db: Db,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: ControlPlaneConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -42,7 +44,12 @@ export class AuthGuard implements CanActivate {
     if (actor) req.actor = actor;
     if (isPublic) return true;
     if (!actor) throw problems.unauthenticated();
-    await checkRateLimit(this.redis, actor.credentialId, this.config.rateLimitPerMinute);
+    await checkRateLimit(
+      this.redis,
+      actor.credentialId,
+      this.config.rateLimitPerMinute,
+      this.clock(),
+    );
     return true;
   }
 

@@ -27,13 +27,13 @@ import { CurrentActor, Public, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { checkIfMatch, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
+import { pageArgs, pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { problems } from '../../platform/problem.js';
 import type { Queues } from '../../platform/queues.js';
 import { CONFIG, DB, QUEUES } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 import { ClustersError } from './clusters.errors.js';
 import { clusterView, createClusterBody, updateClusterBody } from './clusters.dtos.js';
 import { PLANS, planView } from './plans.js';
@@ -66,7 +66,7 @@ export class ClustersController {
     const orgId = await this.access.environment(actor, q.environment_id, 'cluster:read');
     const rows = await this.db.kafkaCluster.findMany({
       where: { orgId, environmentId: q.environment_id, status: { not: 'DELETED' } },
-      ...pageArgs(q.page_size, q.page_token),
+      ...pageArgs(pageRequest(q)),
     });
     return toPage(rows, q.page_size, clusterView);
   }

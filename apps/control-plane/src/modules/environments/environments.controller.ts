@@ -22,12 +22,12 @@ import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { checkIfMatch, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
+import { pageArgs, pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { ProblemError, problems } from '../../platform/problem.js';
 import { DB } from '../../platform/tokens.js';
 import { Validate, displayName } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 
 export class EnvironmentsError extends ProblemError {
   static duplicateName() {
@@ -77,7 +77,7 @@ export class EnvironmentsController {
     const orgId = await this.access.requireOrg(actor, q.organization_id, 'env:read');
     const rows = await this.db.environment.findMany({
       where: { orgId },
-      ...pageArgs(q.page_size, q.page_token),
+      ...pageArgs(pageRequest(q)),
     });
     return toPage(rows, q.page_size, view);
   }

@@ -30,7 +30,7 @@ import { ProblemError, problems } from '../../platform/problem.js';
 import { DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../legacy.js';
 import { PLANS } from '../clusters/plans.js';
 import { PoolChanges } from '../clusters/pool-changes.js';
 
