@@ -28,9 +28,8 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuditService, LegacyOwners } from './modules/legacy.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
-import { ClustersController } from './modules/clusters/clusters.controller.js';
-import { PoolChanges } from './modules/clusters/pool-changes.js';
-import { EnvironmentsController } from './modules/environments/environments.controller.js';
+import { ClustersModule } from './modules/clusters/clusters.module.js';
+import { EnvironmentsModule } from './modules/environments/environments.module.js';
 import { OperationsModule } from './modules/operations/operations.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
 import { ServiceAccountsController } from './modules/service-accounts/service-accounts.controller.js';
@@ -87,12 +86,12 @@ export async function createApi(
       OrgsModule,
       AuditModule,
       OperationsModule,
+      EnvironmentsModule,
+      ClustersModule,
     ],
     controllers: [
       OpenApiController,
       AuthController,
-      EnvironmentsController,
-      ClustersController,
       TopicsController,
       ServiceAccountsController,
       ApiKeysController,
@@ -103,7 +102,6 @@ export async function createApi(
       { provide: OPENAPI, useValue: openapi },
       AuditService,
       LegacyOwners,
-      PoolChanges,
       AgentGuard,
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -32,17 +32,6 @@ export class LegacyOwners implements OnModuleInit {
 
   onModuleInit(): void {
     const db = this.db;
-    this.access.registerOwner('environment', async (id) => {
-      const row = await db.environment.findUnique({ where: { id }, select: { orgId: true } });
-      return row?.orgId ?? null;
-    });
-    this.access.registerOwner('cluster', async (id) => {
-      const row = await db.kafkaCluster.findUnique({
-        where: { id },
-        select: { orgId: true, status: true },
-      });
-      return row && row.status !== 'DELETED' ? row.orgId : null;
-    });
     this.access.registerOwner('service account', async (id) => {
       const row = await db.serviceAccount.findUnique({ where: { id }, select: { orgId: true } });
       return row?.orgId ?? null;

@@ -19,6 +19,7 @@ import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { aclBindingSchema } from '@tributary/contracts';
 import { dbCall, DbConflictError, newId, type Acl, type Db } from '@tributary/db';
+import { asClusterId, type Tx } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { openApiSchema } from '../../platform/openapi.js';
@@ -128,7 +129,7 @@ export class AclsController {
               permissionType: body.permission,
             },
           });
-          agentId = await this.changes.bump(tx, clusterId);
+          agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
           return a;
         }),
       );
@@ -153,7 +154,7 @@ export class AclsController {
     await this.db.$transaction(async (tx) => {
       const n = await tx.acl.deleteMany({ where: { id: aclId, orgId, clusterId } });
       if (n.count === 0) throw problems.notFound('ACL');
-      agentId = await this.changes.bump(tx, clusterId);
+      agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
     });
     this.changes.notify(agentId);
     await this.audit.record(actor, orgId, 'acl.delete', { type: 'acl', id: aclId });

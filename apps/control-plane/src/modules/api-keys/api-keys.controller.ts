@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { deriveApiKeyCredential, derivedCredentialToJson } from '@tributary/credentials';
 import { newId, type ClusterApiKey, type Db } from '@tributary/db';
+import { asClusterId, type Tx } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
 import { openApiSchema } from '../../platform/openapi.js';
@@ -127,7 +128,7 @@ export class ApiKeysController {
           derived,
         },
       });
-      agentId = await this.changes.bump(tx, cluster.id);
+      agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(cluster.id));
       return k;
     });
     this.changes.notify(agentId);
@@ -164,7 +165,7 @@ export class ApiKeysController {
     if (key.status !== 'DELETING') {
       await this.db.$transaction(async (tx) => {
         await tx.clusterApiKey.update({ where: { id }, data: { status: 'DELETING' } });
-        agentId = await this.changes.bump(tx, key.clusterId);
+        agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(key.clusterId));
       });
       this.changes.notify(agentId);
       await this.audit.record(actor, orgId, 'api_key.delete', { type: 'api_key', id });

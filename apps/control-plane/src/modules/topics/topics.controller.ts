@@ -21,6 +21,7 @@ import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { dbCall, DbConflictError, newId, type Db, type Topic } from '@tributary/db';
+import { asClusterId, type Tx } from '@tributary/db';
 import type { PoolObservation } from '@tributary/contracts';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { contextFilter } from '../../platform/exception-filters.js';
@@ -177,7 +178,7 @@ export class TopicsController {
               configs: body.configs,
             },
           });
-          agentId = await this.changes.bump(tx, clusterId);
+          agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
           return t;
         }),
       );
@@ -257,7 +258,7 @@ export class TopicsController {
         },
       });
       if (n.count === 0) throw problems.preconditionFailed('the topic changed meanwhile');
-      agentId = await this.changes.bump(tx, clusterId);
+      agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
       return tx.topic.findUniqueOrThrow({ where: { id: t.id } });
     });
     this.changes.notify(agentId);
@@ -298,7 +299,7 @@ export class TopicsController {
             status: 'DELETING',
           },
         });
-        agentId = await this.changes.bump(tx, clusterId);
+        agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
       });
     } else if (t.status !== 'DELETING') {
       await this.db.$transaction(async (tx) => {
@@ -306,7 +307,7 @@ export class TopicsController {
           where: { id: t.id },
           data: { status: 'DELETING', version: { increment: 1 } },
         });
-        agentId = await this.changes.bump(tx, clusterId);
+        agentId = await this.changes.bump(tx as unknown as Tx, orgId, asClusterId(clusterId));
       });
     }
     this.changes.notify(agentId);
