@@ -20,20 +20,20 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { Queues } from './platform/queues.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
-import { AclsController } from './modules/acls/acls.controller.js';
+import { AclsModule } from './modules/acls/acls.module.js';
 import { AgentController, AgentGuard } from './modules/agent/agent.controller.js';
 import { seedLocalAgent } from './modules/agent/agent-tokens.js';
-import { ApiKeysController } from './modules/api-keys/api-keys.controller.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
-import { AuditService, LegacyOwners } from './modules/legacy.js';
+import { AuditService } from './modules/legacy.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { EnvironmentsModule } from './modules/environments/environments.module.js';
 import { OperationsModule } from './modules/operations/operations.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
-import { ServiceAccountsController } from './modules/service-accounts/service-accounts.controller.js';
-import { TopicsController } from './modules/topics/topics.controller.js';
+import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module.js';
+import { TopicsModule } from './modules/topics/topics.module.js';
 
 const OPENAPI = Symbol('OpenApi');
 
@@ -88,20 +88,15 @@ export async function createApi(
       OperationsModule,
       EnvironmentsModule,
       ClustersModule,
+      TopicsModule,
+      ServiceAccountsModule,
+      ApiKeysModule,
+      AclsModule,
     ],
-    controllers: [
-      OpenApiController,
-      AuthController,
-      TopicsController,
-      ServiceAccountsController,
-      ApiKeysController,
-      AclsController,
-      AgentController,
-    ],
+    controllers: [OpenApiController, AuthController, AgentController],
     providers: [
       { provide: OPENAPI, useValue: openapi },
       AuditService,
-      LegacyOwners,
       AgentGuard,
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

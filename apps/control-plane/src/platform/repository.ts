@@ -6,19 +6,20 @@
 import { clientOf, type Db, type DbClient, type Tx } from '@tributary/db';
 
 export abstract class Repository {
-  private readonly db: Db;
+  // An ES private field: not a property at run time either.
+  readonly #db: Db;
   protected constructor(db: Db) {
-    this.db = db;
+    this.#db = db;
   }
 
   /** The client for one call: the caller's transaction when it passes one. */
   protected client(tx?: Tx): DbClient {
-    return clientOf(this.db, tx);
+    return clientOf(this.#db, tx);
   }
 
   /** A transaction inside one repository method (several statements that go together). */
   protected inTransaction<T>(tx: Tx | undefined, fn: (c: DbClient) => Promise<T>): Promise<T> {
-    if (tx) return fn(clientOf(this.db, tx));
-    return this.db.$transaction((c) => fn(c));
+    if (tx) return fn(clientOf(this.#db, tx));
+    return this.#db.$transaction((c) => fn(c));
   }
 }
