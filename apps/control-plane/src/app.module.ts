@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module, type INestApplication } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -25,9 +25,7 @@ import { AgentController, AgentGuard } from './modules/agent/agent.controller.js
 import { seedLocalAgent } from './modules/agent/agent-tokens.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
-import { AuditService } from './modules/legacy.js';
-import { AuthController } from './modules/auth/auth.controller.js';
-import { AuthGuard } from './modules/auth/auth.guard.js';
+import { AuthModule } from './modules/auth/auth.module.js';
 import { ClustersModule } from './modules/clusters/clusters.module.js';
 import { EnvironmentsModule } from './modules/environments/environments.module.js';
 import { OperationsModule } from './modules/operations/operations.module.js';
@@ -83,6 +81,7 @@ export async function createApi(
   @Module({
     imports: [
       PlatformModule.forRoot({ db, config, redis, queues, clock: opts.clock ?? systemClock }),
+      AuthModule,
       OrgsModule,
       AuditModule,
       OperationsModule,
@@ -93,12 +92,10 @@ export async function createApi(
       ApiKeysModule,
       AclsModule,
     ],
-    controllers: [OpenApiController, AuthController, AgentController],
+    controllers: [OpenApiController, AgentController],
     providers: [
       { provide: OPENAPI, useValue: openapi },
-      AuditService,
       AgentGuard,
-      { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: FallbackProblemFilter },
     ],
