@@ -3,7 +3,11 @@
  * `{prefix}clusters/{clusterId}/` (the layout of libs/tiered-storage/src/object-keys.ts, one
  * prefix per cluster). Runs after the cluster's brokers are stopped, so nothing is added
  * meanwhile: pages of up to 1000 keys are listed from the start of the prefix and deleted in
- * one DeleteObjects call each, until a listing comes back empty.
+ * one DeleteObjects call each, until a listing comes back empty. Each round lists from the
+ * start of the prefix (what was deleted is gone), so no continuation token is needed; it uses
+ * ListObjects (v1), which AWS serves as well as v2, because s3rver cannot make v2
+ * continuation tokens on Node 20 (they use DES, which OpenSSL 3 no longer has) and answers
+ * a truncated v2 listing with 500.
  *
  * A failed attempt (S3 unreachable, access denied, a key that would not delete) throws with
  * a message for the pool's observation, and the next attempt for that cluster waits an
@@ -11,7 +15,7 @@
  * The intent itself is not kept here: the control plane sends the DELETED spec until the
  * agent reports DELETED, which it does only once this returns.
  */
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { clusterPrefix } from '@tributary/tiered-storage';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { Logger } from '../log.js';
@@ -101,7 +105,7 @@ export class ClusterDataEraser {
     let deleted = 0;
     for (;;) {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: this.pageSize }),
+        new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: this.pageSize }),
       );
       const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => !!k);
       if (keys.length === 0) return deleted;
