@@ -55,7 +55,8 @@ export class ClusterDataEraser {
       endpoint: o.s3.endpoint ?? undefined,
       region: o.s3.region,
       forcePathStyle: o.s3.pathStyle,
-      credentials: o.s3.credentials ?? undefined,
+      // A copy: the SDK adds fields to the credentials object it is given.
+      credentials: o.s3.credentials ? { ...o.s3.credentials } : undefined,
       // AWS S3 and S3-compatible servers (s3rver) both accept WHEN_REQUIRED checksums.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',

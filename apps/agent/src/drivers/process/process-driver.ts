@@ -82,7 +82,17 @@ function configHash(
   const sorted = Object.entries(brokerConfig).sort(([a], [b]) => (a < b ? -1 : 1));
   // The S3 settings (credentials included, only inside the hash): a change restarts brokers.
   const parts: unknown[] = [entry, memoryMiB, sorted];
-  if (s3) parts.push(s3);
+  // Named fields, not the object: the AWS SDK marks credential objects it is given.
+  if (s3)
+    parts.push([
+      s3.endpoint,
+      s3.region,
+      s3.bucket,
+      s3.prefix,
+      s3.pathStyle,
+      s3.credentials?.accessKeyId ?? null,
+      s3.credentials?.secretAccessKey ?? null,
+    ]);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
