@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       driver = new KubernetesDriver({
         render: readRenderOptions(config.kubernetesOptionsFile as string),
         kubeConfig: loadKubeConfig(config.kubeconfigFile ?? undefined),
+        s3: config.s3,
       });
     } catch (err) {
       process.stderr.write(`tributary agent: kubernetes driver: ${(err as Error).message}\n`);
