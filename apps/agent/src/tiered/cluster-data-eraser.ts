@@ -91,7 +91,7 @@ export class ClusterDataEraser {
       return deleted;
     } catch (err) {
       const attempts = (failed?.attempts ?? 0) + 1;
-      const message = `S3 data of the cluster not deleted yet (${this.location(clusterId)}): ${describe(err)}`;
+      const message = `S3 data of the cluster not deleted yet (${this.location(clusterId)}): ${describeError(err)}`;
       this.failures.set(clusterId, {
         attempts,
         nextAt: Date.now() + backoffDelay(attempts - 1, this.retry),
@@ -130,7 +130,7 @@ export class ClusterDataEraser {
   }
 }
 
-function describe(err: unknown): string {
+function describeError(err: unknown): string {
   const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   const what = e.code ?? e.name;
