@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 function storeFor(s: S3Server): S3ObjectStore {
-  return new S3ObjectStore({
+  return new S3ObjectStore(storeSettings(s));
+}
+
+function storeSettings(s: S3Server) {
+  return {
     endpoint: s.endpoint,
     region: s.region,
     bucket: 'tiered-test',
@@ -24,7 +28,7 @@ function storeFor(s: S3Server): S3ObjectStore {
     credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
     requestTimeoutMs: 5_000,
     maxAttempts: 1,
-  });
+  };
 }
 
 describe('S3ObjectStore', () => {
@@ -49,6 +53,16 @@ describe('S3ObjectStore', () => {
     ]);
     await store.delete(['p/00000000000000000002-x.index', 'p/missing']);
     expect((await store.list('p/')).map((o) => o.key)).toEqual(['p/00000000000000000010-x.log']);
+    store.close();
+  });
+
+  it('lists past a truncated page, in key order', async () => {
+    server = await startS3Server({ buckets: ['tiered-test'] });
+    const store = new S3ObjectStore({ ...storeSettings(server), listPageSize: 2 });
+    const keys = [5, 1, 4, 2, 3].map((n) => `q/${String(n).padStart(20, '0')}-x.log`);
+    for (const k of keys) await store.put(k, Buffer.from(k));
+    await store.put('r/other', Buffer.from('not listed'));
+    expect((await store.list('q/')).map((o) => o.key)).toEqual([...keys].sort());
     store.close();
   });
 

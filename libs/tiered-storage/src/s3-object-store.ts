@@ -9,7 +9,7 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -27,6 +27,8 @@ export interface S3Settings {
   requestTimeoutMs?: number;
   /** SDK attempts per request (default 3). */
   maxAttempts?: number;
+  /** Keys per LIST page (S3's maximum and default is 1000; tests page with fewer). */
+  listPageSize?: number;
 }
 
 const DELETE_BATCH = 1000;
@@ -34,14 +36,17 @@ const DELETE_BATCH = 1000;
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
+  private readonly listPageSize: number;
 
   constructor(settings: S3Settings) {
     this.bucket = settings.bucket;
+    this.listPageSize = settings.listPageSize ?? 1000;
     this.client = new S3Client({
       endpoint: settings.endpoint || undefined,
       region: settings.region,
       forcePathStyle: settings.forcePathStyle,
-      credentials: settings.credentials,
+      // A copy: the SDK writes into the credentials object it is given.
+      credentials: settings.credentials && { ...settings.credentials },
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: settings.maxAttempts ?? 3,
@@ -80,17 +85,28 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.from(await r.Body!.transformToByteArray());
   }
 
+  /**
+   * Pages with ListObjects (v1) and a Marker (the last key seen), which AWS serves as well as
+   * v2: s3rver builds v2 continuation tokens with DES, which Node 20's OpenSSL 3 lacks, so a
+   * truncated v2 listing fails there with HTTP 500.
+   */
   async list(prefix: string): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
-    let token: string | undefined;
-    do {
+    let marker: string | undefined;
+    for (;;) {
       const r = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsCommand({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Marker: marker,
+          MaxKeys: this.listPageSize,
+        }),
       );
-      for (const o of r.Contents ?? []) out.push({ key: o.Key!, size: o.Size ?? 0 });
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
-    return out;
+      const page = r.Contents ?? [];
+      for (const o of page) out.push({ key: o.Key!, size: o.Size ?? 0 });
+      if (!r.IsTruncated || page.length === 0) return out;
+      marker = page[page.length - 1].Key;
+    }
   }
 
   async delete(keys: readonly string[]): Promise<void> {
