@@ -14,6 +14,7 @@ import {
   Query,
   Req,
   UseGuards,
+  type BeforeApplicationShutdown,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
@@ -72,7 +73,11 @@ const POLL_STEP_MS = 250;
 @ApiExcludeController()
 @UseGuards(AgentGuard)
 @Controller(AGENT_API_PREFIX.slice(1))
-export class AgentController {
+export class AgentController implements BeforeApplicationShutdown {
+  /** Set when the API stops: waiting long-polls answer at once and connections close. */
+  private stopping = false;
+  private readonly stopWaiters = new Set<() => void>();
+
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
@@ -86,7 +91,14 @@ export class AgentController {
   ): Promise<DesiredStateJson> {
     const agentId = req.agent!.id;
     if (q.after !== undefined) await this.waitForRevision(agentId, q.after, q.wait_ms, req);
+    if (this.stopping) req.res?.setHeader('connection', 'close');
     return desiredStateFor(this.db, agentId);
+  }
+
+  /** Before the HTTP server closes: end the long-polls, which would otherwise hold it open. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    for (const wake of [...this.stopWaiters]) wake();
   }
 
   @Put('observed-state')
@@ -144,16 +156,19 @@ export class AgentController {
     if ((await revision()) > after) return;
     let gone = false;
     req.res?.once('close', () => (gone = true));
-    while (!gone && Date.now() < deadline) {
+    while (!gone && !this.stopping && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(POLL_STEP_MS, Math.max(0, deadline - Date.now())));
+        const waiters = this.stopWaiters;
         function done() {
           clearTimeout(timer);
           changes.off(agentId, done);
+          waiters.delete(done);
           resolve();
         }
         const changes = this.changes.events;
         changes.once(agentId, done);
+        waiters.add(done);
       });
       if ((await revision()) > after) return;
     }
