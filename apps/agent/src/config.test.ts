@@ -25,13 +25,30 @@ describe('parseConfig', () => {
     expect(defaultBrokerEntry()).toMatch(/apps\/broker\/dist\/main\.js$/);
   });
 
+  it('takes the kubernetes driver with its render options and kubeconfig', () => {
+    const c = parseConfig(['--driver', 'kubernetes', '--kubernetes-options', '/etc/t/k8s.json'], {
+      ...env,
+      TRIBUTARY_AGENT_KUBECONFIG: '/etc/t/kubeconfig',
+    });
+    expect(c).toMatchObject({
+      driver: 'kubernetes',
+      kubernetesOptionsFile: '/etc/t/k8s.json',
+      kubeconfigFile: '/etc/t/kubeconfig',
+    });
+    expect(parseConfig([], env)).toMatchObject({
+      kubernetesOptionsFile: null,
+      kubeconfigFile: null,
+    });
+  });
+
   it('refuses bad or missing settings with a precise message', () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
       [[], { TRIBUTARY_AGENT_TOKEN: 't'.repeat(20) }, /control-plane-url/],
       [[], { ...env, TRIBUTARY_CONTROL_PLANE_URL: 'ftp://x' }, /http/],
       [[], { TRIBUTARY_CONTROL_PLANE_URL: 'http://x' }, /agent token/],
       [[], { ...env, TRIBUTARY_AGENT_TOKEN: 'short' }, /shorter than 16/],
-      [['--driver', 'docker'], env, /--driver docker/],
+      [['--driver', 'docker'], env, /process or kubernetes, got "docker"/],
+      [['--driver', 'kubernetes'], env, /needs --kubernetes-options/],
       [['--port-range', '80-90'], env, /port range/],
       [['--poll-wait-ms', '60000'], env, /poll-wait-ms/],
       [['--agent-token', 'x'], env, /unknown argument/],

@@ -13,6 +13,8 @@
  *   --resync-ms MS            TRIBUTARY_AGENT_RESYNC_MS        default 5000
  *   --usage-interval-ms MS    TRIBUTARY_AGENT_USAGE_INTERVAL_MS default 10000
  *   --log-level LEVEL         TRIBUTARY_LOG_LEVEL              default info
+ *   --kubernetes-options FILE TRIBUTARY_AGENT_KUBERNETES_OPTIONS (driver kubernetes: render options JSON)
+ *   --kubeconfig FILE         TRIBUTARY_AGENT_KUBECONFIG       (driver kubernetes; default in-cluster)
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -29,7 +31,10 @@ export interface AgentConfig {
   controlPlaneUrl: string;
   agentToken: string;
   dataRoot: string;
-  driver: 'process';
+  driver: 'process' | 'kubernetes';
+  /** Driver kubernetes: the render options file, and a kubeconfig (null = in-cluster). */
+  kubernetesOptionsFile: string | null;
+  kubeconfigFile: string | null;
   brokerEntry: string;
   portRange: PortRange;
   pollWaitMs: number;
@@ -39,7 +44,7 @@ export interface AgentConfig {
 }
 
 export const USAGE =
-  'usage: tributary-agent --control-plane-url URL [--agent-token-file FILE] [--data-root DIR] [--driver process] [--broker-entry FILE] [--port-range MIN-MAX] [--poll-wait-ms MS] [--resync-ms MS] [--usage-interval-ms MS] [--log-level debug|info|warn|error]';
+  'usage: tributary-agent --control-plane-url URL [--agent-token-file FILE] [--data-root DIR] [--driver process|kubernetes] [--kubernetes-options FILE] [--kubeconfig FILE] [--broker-entry FILE] [--port-range MIN-MAX] [--poll-wait-ms MS] [--resync-ms MS] [--usage-interval-ms MS] [--log-level debug|info|warn|error]';
 
 const FLAGS: Record<string, string> = {
   '--control-plane-url': 'TRIBUTARY_CONTROL_PLANE_URL',
@@ -52,6 +57,8 @@ const FLAGS: Record<string, string> = {
   '--resync-ms': 'TRIBUTARY_AGENT_RESYNC_MS',
   '--usage-interval-ms': 'TRIBUTARY_AGENT_USAGE_INTERVAL_MS',
   '--log-level': 'TRIBUTARY_LOG_LEVEL',
+  '--kubernetes-options': 'TRIBUTARY_AGENT_KUBERNETES_OPTIONS',
+  '--kubeconfig': 'TRIBUTARY_AGENT_KUBECONFIG',
 };
 
 /** apps/broker/dist/main.js, from apps/agent/src (source) or apps/agent/dist (bundle). */
@@ -109,8 +116,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (token.length < 16) throw new ConfigError('the agent token is shorter than 16 characters');
 
   const driver = get('--driver') ?? 'process';
-  if (driver !== 'process')
-    throw new ConfigError(`--driver ${driver} is not available in this build (process)`);
+  if (driver !== 'process' && driver !== 'kubernetes')
+    throw new ConfigError(`--driver must be process or kubernetes, got "${driver}"`);
+  const kubernetesOptionsFile = get('--kubernetes-options') ?? null;
+  if (driver === 'kubernetes' && !kubernetesOptionsFile)
+    throw new ConfigError(
+      '--driver kubernetes needs --kubernetes-options (or TRIBUTARY_AGENT_KUBERNETES_OPTIONS)',
+    );
   const logLevel = (get('--log-level') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     throw new ConfigError(`--log-level must be debug, info, warn or error, got "${logLevel}"`);
@@ -125,6 +137,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     agentToken: token,
     dataRoot: resolve(get('--data-root') ?? '.data/agent'),
     driver,
+    kubernetesOptionsFile: kubernetesOptionsFile && resolve(kubernetesOptionsFile),
+    kubeconfigFile: get('--kubeconfig') ? resolve(get('--kubeconfig') as string) : null,
     brokerEntry: resolve(get('--broker-entry') ?? defaultBrokerEntry()),
     portRange,
     pollWaitMs: millis(

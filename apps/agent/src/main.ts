@@ -10,6 +10,9 @@ import { existsSync } from 'node:fs';
 import { Agent } from './agent.js';
 import { ConfigError, USAGE, parseConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane/control-plane-client.js';
+import { KubernetesDriver, loadKubeConfig } from './drivers/kubernetes/kubernetes-driver.js';
+import { readRenderOptions } from './drivers/kubernetes/render-options.js';
+import type { PoolDriver } from './drivers/pool-driver.js';
 import { ProcessDriver } from './drivers/process/process-driver.js';
 import { createLogger } from './log.js';
 
@@ -27,18 +30,31 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  if (!existsSync(config.brokerEntry)) {
+  if (config.driver === 'process' && !existsSync(config.brokerEntry)) {
     process.stderr.write(
       `tributary agent: broker entry ${config.brokerEntry} does not exist (npm run build, or --broker-entry)\n`,
     );
     process.exit(2);
   }
-  const driver = await ProcessDriver.start({
-    dataRoot: config.dataRoot,
-    brokerEntry: config.brokerEntry,
-    portRange: config.portRange,
-    log,
-  });
+  let driver: PoolDriver;
+  if (config.driver === 'kubernetes') {
+    try {
+      driver = new KubernetesDriver({
+        render: readRenderOptions(config.kubernetesOptionsFile as string),
+        kubeConfig: loadKubeConfig(config.kubeconfigFile ?? undefined),
+      });
+    } catch (err) {
+      process.stderr.write(`tributary agent: kubernetes driver: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+  } else {
+    driver = await ProcessDriver.start({
+      dataRoot: config.dataRoot,
+      brokerEntry: config.brokerEntry,
+      portRange: config.portRange,
+      log,
+    });
+  }
   const agent = new Agent({
     controlPlane: new ControlPlaneClient(config.controlPlaneUrl, config.agentToken),
     driver,

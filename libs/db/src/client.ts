@@ -9,11 +9,12 @@ import { PrismaClient } from './generated/prisma/client.js';
 export type Db = PrismaClient;
 
 export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: poolSize,
-    connectionTimeoutMillis: 5_000,
-  });
+  const adapter = new PrismaPg(
+    { connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 },
+    // An idle connection dropped by the server (restart, failover) must not kill the
+    // process: the pool opens a new one for the next query.
+    { onPoolError: (e) => console.error(`database connection lost: ${e.message}`) },
+  );
   return new PrismaClient({ adapter });
 }
 

@@ -12,7 +12,8 @@ export interface ProvisioningJobs {
 }
 export type ProvisioningJobName = keyof ProvisioningJobs;
 
-export const jobId = (name: ProvisioningJobName, clusterId: string) => `${name}:${clusterId}`;
+// BullMQ refuses custom job ids containing ":".
+export const jobId = (name: ProvisioningJobName, clusterId: string) => `${name}.${clusterId}`;
 
 export class Queues {
   readonly provisioning: Queue;

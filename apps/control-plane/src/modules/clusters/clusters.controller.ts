@@ -126,7 +126,11 @@ export class ClustersController {
       { name: body.name, plan: plan.name },
     );
     // If this fails the worker's sweep still finds the PROVISIONING cluster and enqueues it.
-    await this.queues.enqueue('provision-cluster', { clusterId: id }).catch(() => undefined);
+    await this.queues
+      .enqueue('provision-cluster', { clusterId: id })
+      .catch((e: unknown) =>
+        console.error(`enqueue failed (the worker's sweep retries): ${(e as Error).message}`),
+      );
     const cluster = await this.db.kafkaCluster.findFirstOrThrow({ where: { id, orgId } });
     res.setHeader('location', `/v1/kafka/clusters/${id}`);
     setEtag(res, cluster.version);
@@ -214,7 +218,11 @@ export class ClustersController {
       ]);
       await this.audit.record(actor, orgId, 'kafka_cluster.delete', { type: 'kafka_cluster', id });
     }
-    await this.queues.enqueue('deprovision-cluster', { clusterId: id }).catch(() => undefined);
+    await this.queues
+      .enqueue('deprovision-cluster', { clusterId: id })
+      .catch((e: unknown) =>
+        console.error(`enqueue failed (the worker's sweep retries): ${(e as Error).message}`),
+      );
     const op = await this.db.operation.findFirst({
       where: { orgId, targetId: id, kind: 'cluster.delete' },
       orderBy: { createdAt: 'desc' },

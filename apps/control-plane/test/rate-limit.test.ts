@@ -1,0 +1,31 @@
+// Rate limits per credential: past the per-minute budget a caller gets 429 problem+json
+// with Retry-After, while another API key of the same user keeps its own budget.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Client, expectProblem, signUp, startPlatform, type Platform } from './harness.js';
+
+let p: Platform;
+beforeAll(async () => {
+  p = await startPlatform({ TRIBUTARY_RATE_LIMIT_PER_MINUTE: '5' });
+});
+afterAll(async () => {
+  await p?.stop();
+});
+
+it('answers 429 with Retry-After past the budget, per API key', async () => {
+  const { client } = await signUp(p.baseUrl);
+  const k1 = (await client.post('/v1/cloud-api-keys', {})).body.token;
+  const k2 = (await client.post('/v1/cloud-api-keys', {})).body.token;
+  const a = new Client(p.baseUrl);
+  a.bearer = k1;
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await a.get('/v1/organizations')).status);
+  expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  const limited = await a.get('/v1/organizations');
+  expectProblem(limited, 429);
+  const retry = Number(limited.headers.get('retry-after'));
+  expect(retry).toBeGreaterThanOrEqual(1);
+  expect(retry).toBeLessThanOrEqual(60);
+  const b = new Client(p.baseUrl);
+  b.bearer = k2;
+  expect((await b.get('/v1/organizations')).status).toBe(200);
+});
