@@ -66,11 +66,12 @@ export class PlatformProcess {
     return this.lines.length;
   }
 
-  async start(): Promise<void> {
+  /** Starts it and waits for its ready line; `env` adds to its environment for this start. */
+  async start(env: Record<string, string> = {}): Promise<void> {
     if (this.running) throw new Error(`${this.o.name} is already running`);
     const child = spawn(process.execPath, [this.o.entry, ...(this.o.args ?? [])], {
       cwd: this.o.cwd,
-      env: { ...process.env, ...this.o.env },
+      env: { ...process.env, ...this.o.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: this.o.detached ?? false,
     });
@@ -128,9 +129,9 @@ export class PlatformProcess {
     await this.stop(0, 'SIGKILL');
   }
 
-  async restart(how: 'stop' | 'kill' = 'stop'): Promise<void> {
+  async restart(how: 'stop' | 'kill' = 'stop', env: Record<string, string> = {}): Promise<void> {
     await (how === 'stop' ? this.stop() : this.kill());
-    await this.start();
+    await this.start(env);
   }
 
   private tail(): string {

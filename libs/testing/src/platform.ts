@@ -62,8 +62,13 @@ export interface TestPlatform {
   kill(name: PlatformProcessName): Promise<void>;
   /** SIGTERM and wait. */
   stop(name: PlatformProcessName): Promise<void>;
-  start(name: PlatformProcessName): Promise<void>;
-  restart(name: PlatformProcessName, how?: 'stop' | 'kill'): Promise<void>;
+  /** `env` adds to the process's environment for this start. */
+  start(name: PlatformProcessName, env?: Record<string, string>): Promise<void>;
+  restart(
+    name: PlatformProcessName,
+    how?: 'stop' | 'kill',
+    env?: Record<string, string>,
+  ): Promise<void>;
   /** An anonymous client. */
   client(): PlatformClient;
   signUp(o?: { email?: string; password?: string; name?: string }): Promise<PlatformUser>;
@@ -139,8 +144,8 @@ export async function startPlatform(o: StartPlatformOptions = {}): Promise<TestP
       process: (name) => procs.process(name),
       kill: (name) => procs.process(name).kill(),
       stop: (name) => procs.process(name).stop(),
-      start: (name) => procs.process(name).start(),
-      restart: (name, how = 'stop') => procs.process(name).restart(how),
+      start: (name, env) => procs.process(name).start(env),
+      restart: (name, how = 'stop', env) => procs.process(name).restart(how, env),
       client: () => new PlatformClient(procs.url),
       signUp: (u) => signUp(procs.url, u),
       logIn: (email, password) => logIn(procs.url, email, password),
