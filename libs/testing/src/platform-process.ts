@@ -22,6 +22,11 @@ export interface PlatformProcessOptions {
   onLine?: (line: string) => void;
   /** Own process group: a Ctrl-C at the terminal reaches only whoever started it. */
   detached?: boolean;
+  /**
+   * SIGKILL it when this process exits or gets SIGINT/SIGTERM/SIGHUP (default true). A
+   * launcher that stops its processes in order itself turns this off.
+   */
+  killWithParent?: boolean;
 }
 
 const KEEP_LINES = 2000;
@@ -76,7 +81,7 @@ export class PlatformProcess {
       detached: this.o.detached ?? false,
     });
     this.child = child;
-    this.unregister = killWithParent(child);
+    this.unregister = this.o.killWithParent === false ? () => undefined : killWithParent(child);
     const start = ++this.starts;
     let ready: () => void = () => undefined;
     const readySeen = new Promise<void>((r) => (ready = r));

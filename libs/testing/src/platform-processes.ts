@@ -44,7 +44,10 @@ export interface PlatformProcessesOptions {
   workerEnv?: Record<string, string>;
   agentEnv?: Record<string, string>;
   onLine?: (name: PlatformProcessName, line: string) => void;
-  /** Run each in its own process group (the launcher orders shutdown itself). */
+  /**
+   * Run each in its own process group and do not SIGKILL them on this process's signals: the
+   * launcher stops them in order itself.
+   */
   detached?: boolean;
   root?: string;
 }
@@ -74,6 +77,7 @@ export class PlatformProcesses {
         env,
         readyLine,
         detached: o.detached,
+        killWithParent: !o.detached,
         onLine: o.onLine ? (line) => o.onLine?.(name, line) : undefined,
       });
     this.api = make('api', 'tributary control plane listening on', {

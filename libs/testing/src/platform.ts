@@ -17,7 +17,6 @@ import {
   PlatformClient,
   signUp,
   waitUntil,
-  type Json,
   type PlatformUser,
 } from './platform-client.js';
 import type { PlatformProcess } from './platform-process.js';
