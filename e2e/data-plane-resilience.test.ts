@@ -8,25 +8,23 @@
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import {
-  kcatConsume,
-  pidAlive,
-  runningBrokerPids,
-  saslPlain,
-  startPlatform,
-  waitUntil,
-  type PlatformClient,
-  type TestPlatform,
-} from '@tributary/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
+  type ClusterKey,
   createCluster,
   createEnvironment,
   createKeyWithAcls,
   createTopic,
+  kcatConsume,
+  pidAlive,
+  type PlatformClient,
   produceUntilAccepted,
+  runningBrokerPids,
+  saslPlain,
+  startPlatform,
+  type TestPlatform,
   waitForCluster,
-  type ClusterKey,
-} from './support/flow.js';
+  waitUntil,
+} from '@tributary/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let p: TestPlatform;
 let client: PlatformClient;

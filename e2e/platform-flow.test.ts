@@ -8,25 +8,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ProcessError,
-  kcatConsume,
-  kcatProduce,
-  pidAlive,
-  runningBrokerPids,
-  saslPlain,
-  startPlatform,
-  waitUntil,
-  type TestPlatform,
-} from '@tributary/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
+  type ClusterKey,
   createCluster,
   createEnvironment,
   createKeyWithAcls,
   createTopic,
+  kcatConsume,
+  kcatProduce,
+  pidAlive,
+  ProcessError,
+  runningBrokerPids,
+  saslPlain,
+  startPlatform,
+  type TestPlatform,
   waitForCluster,
-  type ClusterKey,
-} from './support/flow.js';
+  waitUntil,
+} from '@tributary/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let p: TestPlatform;
 const timings: [string, number][] = [];

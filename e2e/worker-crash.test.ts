@@ -7,19 +7,17 @@
  * spec) so the kill lands there.
  */
 import {
-  PlatformProcess,
-  runningBrokerPids,
-  startPlatform,
-  type TestPlatform,
-} from '@tributary/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
   createCluster,
   createEnvironment,
   createKeyWithAcls,
+  PlatformProcess,
   produceUntilAccepted,
+  runningBrokerPids,
+  startPlatform,
+  type TestPlatform,
   waitForCluster,
-} from './support/flow.js';
+} from '@tributary/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let p: TestPlatform;
 let second: PlatformProcess | undefined;

@@ -113,3 +113,12 @@ export {
 export type { PlatformProcessName, PlatformProcessesOptions } from './platform-processes.js';
 export { runningBrokerPids, saslPlain, startPlatform } from './platform.js';
 export type { StartPlatformOptions, TestPlatform } from './platform.js';
+export {
+  createCluster,
+  createEnvironment,
+  createKeyWithAcls,
+  createTopic,
+  produceUntilAccepted,
+  waitForCluster,
+} from './platform-flow.js';
+export type { ClusterKey } from './platform-flow.js';

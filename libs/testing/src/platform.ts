@@ -12,13 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { KcatSecurity } from './kcat.js';
-import {
-  logIn,
-  PlatformClient,
-  signUp,
-  waitUntil,
-  type PlatformUser,
-} from './platform-client.js';
+import { logIn, PlatformClient, signUp, waitUntil, type PlatformUser } from './platform-client.js';
 import type { PlatformProcess } from './platform-process.js';
 import {
   PlatformProcesses,

@@ -1,16 +1,11 @@
 /**
  * Steps of the self-service flow as a customer takes them, over HTTP only: an environment,
  * a basic cluster polled until RUNNING, a service account with an ACL, a cluster API key
- * polled until READY. Shared by the end-to-end tests and the platform benchmark.
+ * polled until READY. Shared by the end-to-end tests (e2e/) and the platform benchmark.
  */
-import {
-  kcatProduce,
-  saslPlain,
-  waitForStatus,
-  waitUntil,
-  type Json,
-  type PlatformClient,
-} from '@tributary/testing';
+import { kcatProduce } from './kcat.js';
+import { waitForStatus, waitUntil, type Json, type PlatformClient } from './platform-client.js';
+import { saslPlain } from './platform.js';
 
 export interface ClusterKey {
   id: string;
