@@ -33,6 +33,7 @@ import { loadClusterId } from './storage/cluster-identity.js';
 import { DataDir } from './storage/data-dir.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { TopicManager } from './topics/topic-manager.js';
+import { createRemoteLogManager, kafkaTopicId } from './tiered/remote-storage.js';
 import { withUsageCounting } from './usage/counting-handlers.js';
 import { UsageService } from './usage/usage-service.js';
 
@@ -80,7 +81,10 @@ export class Broker {
     const clusterId = await loadClusterId(dir, config.nodeId);
     // Before the logs and groups are opened: bad security settings or ACLs stop the start.
     const authorizer = await Authorizer.open(config, dir);
-    const topics = await TopicManager.open(config, dir, log);
+    const tiered = createRemoteLogManager(config, dir, clusterId, log);
+    const topics = await TopicManager.open(config, dir, log, tiered);
+    // Remote data of topics deleted while the broker was down, or mid-deletion at a crash.
+    await tiered?.resumeDeletions(new Set(topics.list().map((t) => kafkaTopicId(t.id))));
     const producerIds = await ProducerIdManager.open(dir);
     const groups = await GroupCoordinator.open(dir.groupsDir, groupConfigFrom(config), { log });
     topics.onTopicDeleted((name) => groups.deleteTopicOffsets([name]));
@@ -154,6 +158,7 @@ export class Broker {
       }
     }
     topics.startMaintenance();
+    tiered?.start();
     return new Broker(context, servers, addresses, admin, adminAddress, requestMemory, lock, tls);
   }
 

@@ -4,8 +4,11 @@
  * record once with synchronous commits; a later member starts from the committed offsets;
  * a static member (group.instance.id) that restarts takes its place without a rebalance.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   consumeGroup,
+  createTempDir,
   ensureJavaTools,
   produceIdempotent,
   type ConsumedRecord,
@@ -70,41 +73,57 @@ afterAll(async () => {
 });
 
 describe('Java consumer group (classic protocol)', () => {
-  it('three members consume every record, committing as they go', async () => {
-    const running = Promise.all(
-      [1, 2, 3].map(() =>
-        consumeGroup(tb.bootstrap, TOPIC, {
-          group: 'java-g',
-          consumeTimeoutMs: 14_000,
-          allowPartial: true,
-          valueFormat: 'none',
-          properties: FAST_GROUP,
-        }),
-      ),
-    );
-    // Produce once all three are in, so every member gets partitions with records.
-    const group = () => tb.broker.context.groups.group('java-g');
-    await waitFor(
-      'a stable group of three',
-      () => group()?.state === 'Stable' && group()?.size === 3,
-    );
-    const { summary } = await produceIdempotent(tb.bootstrap, TOPIC, {
-      count: 600,
-      valueSize: 50,
-      quiet: true,
-    });
-    expect(summary).toMatchObject({ acked: 600, errors: 0 });
-    const runs = await running;
-    const all: ConsumedRecord[] = runs.flatMap((r) => r.records);
-    const distinct = new Set(all.map((r) => `${r.partition}/${r.offset}`));
-    expect(distinct.size).toBe(600);
-    // Synchronous commits after every poll: a partition changing hands is re-read at most
-    // from its last commit, so duplicates stay few.
-    expect(all.length - distinct.size).toBeLessThan(600);
-    expect(runs.filter((r) => r.summary.consumed > 0)).toHaveLength(3);
-    const committed = await committedOffsets('java-g');
-    expect([...committed.values()].reduce((a, b) => a + b, 0)).toBe(600);
-  });
+  it(
+    'three members consume every record, committing as they go',
+    { timeout: 180_000 },
+    async () => {
+      // The members run until the group has committed every record (then a stop file ends
+      // them), however slowly a loaded machine starts four JVMs.
+      const stopDir = await createTempDir('java-group-stop-');
+      const stopFile = join(stopDir.path, 'stop');
+      const running = Promise.all(
+        [1, 2, 3].map(() =>
+          consumeGroup(tb.bootstrap, TOPIC, {
+            group: 'java-g',
+            consumeTimeoutMs: 90_000,
+            stopFile,
+            allowPartial: true,
+            valueFormat: 'none',
+            properties: FAST_GROUP,
+          }),
+        ),
+      );
+      // Produce once all three are in, so every member gets partitions with records.
+      const group = () => tb.broker.context.groups.group('java-g');
+      await waitFor(
+        'a stable group of three',
+        () => group()?.state === 'Stable' && group()?.size === 3,
+      );
+      const { summary } = await produceIdempotent(tb.bootstrap, TOPIC, {
+        count: 600,
+        valueSize: 50,
+        quiet: true,
+      });
+      expect(summary).toMatchObject({ acked: 600, errors: 0 });
+      const total = async () =>
+        [...(await committedOffsets('java-g')).values()].reduce((a, b) => a + b, 0);
+      const deadline = Date.now() + 80_000;
+      while ((await total()) < 600 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      await writeFile(stopFile, '');
+      const runs = await running;
+      await stopDir.remove();
+      const all: ConsumedRecord[] = runs.flatMap((r) => r.records);
+      const distinct = new Set(all.map((r) => `${r.partition}/${r.offset}`));
+      expect(distinct.size).toBe(600);
+      // Synchronous commits after every poll: a partition changing hands is re-read at most
+      // from its last commit, so duplicates stay few.
+      expect(all.length - distinct.size).toBeLessThan(600);
+      expect(runs.filter((r) => r.summary.consumed > 0)).toHaveLength(3);
+      const committed = await committedOffsets('java-g');
+      expect([...committed.values()].reduce((a, b) => a + b, 0)).toBe(600);
+    },
+  );
 
   it('a new member of the group starts from the committed offsets', async () => {
     const { summary } = await consumeGroup(tb.bootstrap, TOPIC, {

@@ -113,12 +113,16 @@ describe('usage counters', () => {
       bytesOut: b1.length,
       partitions: 2,
       storedBytes: b1.length + b2.length,
+      storedBytesLocal: b1.length + b2.length,
+      storedBytesRemote: 0,
     });
     expect(first.topics['u-audit']).toEqual({
       bytesIn: b3.length,
       bytesOut: 0,
       partitions: 1,
       storedBytes: b3.length,
+      storedBytesLocal: b3.length,
+      storedBytesRemote: 0,
     });
     expect(first.cluster).toMatchObject({
       bytesIn: b1.length + b2.length + b3.length,
@@ -129,6 +133,9 @@ describe('usage counters', () => {
       topics: 2,
       partitions: 3,
       storedBytes: b1.length + b2.length + b3.length,
+      storedBytesLocal: b1.length + b2.length + b3.length,
+      storedBytesRemote: 0,
+      tieredBacklog: null,
     });
     expect(first.previous).toEqual([]);
 

@@ -33,6 +33,7 @@ import type { FileOps } from './fs/file-ops.js';
 import type {
   AppendInput,
   AppendResult,
+  ClosedSegmentInfo,
   LogConfig,
   OffsetAndTimestamp,
   PartitionLog,
@@ -49,6 +50,7 @@ import { indexesOf, type IndexCache } from './index-cache.js';
 import { findMaxTimestampOffset, findOffsetForTimestamp, type ReaderContext } from './reader.js';
 import { readLog } from './read-log.js';
 import { finalizeSegment, persistCleanShutdown } from './persistence.js';
+import { snapshotFile } from './file-names.js';
 import { compactLog } from './cleaners/run-compaction.js';
 import { applyRetention } from './cleaners/run-retention.js';
 
@@ -87,6 +89,8 @@ export class Log implements PartitionLog {
   readonly segments: Segment[];
   readonly producers: ProducerStateManager;
   cleanerOffset: number;
+  /** Tiered storage: every segment below this offset is copied remotely (null: no tiering). */
+  tieredUpTo: number | null = null;
 
   private readonly writes: WriteQueue;
   private readonly commit: GroupCommit;
@@ -133,6 +137,18 @@ export class Log implements PartitionLog {
       indexes: (seg) => indexesOf(seg, deps.indexes, deps.fs, deps.logger),
       scanChunk: Math.max(16 * 1024, 2 * config.indexIntervalBytes),
     };
+  }
+
+  get localLogStartOffset(): number {
+    return this.logStartOffset;
+  }
+
+  get highestTieredOffset(): number {
+    return -1;
+  }
+
+  get remoteSizeBytes(): number {
+    return 0;
   }
 
   get active(): Segment {
@@ -269,9 +285,16 @@ export class Log implements PartitionLog {
     if (this.failed) return;
     // Under a burst of rolls, write the snapshot and recovery point only for the newest roll
     // (or every few rolls, so recovery never has to scan far).
-    const checkpoint = --this.queuedFinalizes === 0 || ++this.rollsSinceCheckpoint >= 8;
+    // Tiered storage copies each segment with the producer state at its end: snapshot every roll.
+    const checkpoint =
+      --this.queuedFinalizes === 0 || ++this.rollsSinceCheckpoint >= 8 || this.tieredUpTo !== null;
     if (checkpoint) this.rollsSinceCheckpoint = 0;
-    await finalizeSegment(this.deps.fs, this.dir, old, checkpoint ? { newBase, snapshot } : null);
+    await finalizeSegment(
+      this.deps.fs,
+      this.dir,
+      old,
+      checkpoint ? { newBase, snapshot, keepFrom: this.snapshotKeepFrom } : null,
+    );
     this.unsynced.splice(this.unsynced.indexOf(old), 1);
   }
 
@@ -387,6 +410,32 @@ export class Log implements PartitionLog {
     if (this.failed) throw this.failed;
   }
 
+  /** Snapshots above this offset are kept (tiered storage has not copied them yet). */
+  private get snapshotKeepFrom(): number {
+    return this.tieredUpTo ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  setTieredUpTo(offset: number | null): void {
+    this.tieredUpTo = offset;
+  }
+
+  async uploadableSegments(): Promise<ClosedSegmentInfo[]> {
+    if (this.closed || this.failed) return [];
+    return (await this.closedSegments()).map((s) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      sizeBytes: s.size,
+      maxTimestamp: s.maxTimestamp,
+      logPath: s.logPath,
+      indexPath: s.indexPath,
+      timeIndexPath: s.timeIndexPath,
+    }));
+  }
+
+  async readProducerSnapshot(offset: number): Promise<Buffer | null> {
+    return this.deps.fs.readFile(snapshotFile(this.dir, offset));
+  }
+
   /** Closed segments whose finalization is done (compaction input). */
   async closedSegments(): Promise<Segment[]> {
     await this.background;
@@ -407,6 +456,7 @@ export class Log implements PartitionLog {
           logStartOffset: this.logStartOffset,
           logEndOffset: this.logEndOffset,
           snapshot: this.producers.encodeSnapshot(),
+          keepFrom: this.snapshotKeepFrom,
         });
       } catch (err) {
         this.deps.logger(`${this.dir}: unclean close: ${(err as Error).message}`);

@@ -28,6 +28,11 @@ export interface LogConfig {
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
   /** Producer state for an idle producer id is dropped after this long. */
   producerIdExpirationMs: number;
+  /** Tiered storage (read by @tributary/tiered-storage; the local log ignores them). */
+  remoteStorageEnable?: boolean;
+  /** Local-tier limits with tiered storage; -2 means the retention.* value. */
+  localRetentionMs?: number;
+  localRetentionBytes?: number;
 }
 
 export interface AppendInput {
@@ -86,9 +91,30 @@ export interface OffsetAndTimestamp {
   timestamp: number;
 }
 
+/** A closed, finalized segment as tiered storage copies it (paths of its files). */
+export interface ClosedSegmentInfo {
+  baseOffset: number;
+  /** Offset after the segment's last batch. */
+  nextOffset: number;
+  /** Bytes of the .log file. */
+  sizeBytes: number;
+  /** Largest batch max timestamp, -1 when none. */
+  maxTimestamp: number;
+  logPath: string;
+  indexPath: string;
+  timeIndexPath: string;
+}
+
 export interface PartitionLog {
   readonly dir: string;
+  /** First readable offset (with tiered storage: of local and remote data together). */
   readonly logStartOffset: number;
+  /** First offset on local disk (ListOffsets EARLIEST_LOCAL); logStartOffset without tiering. */
+  readonly localLogStartOffset: number;
+  /** Last offset copied to remote storage (ListOffsets LATEST_TIERED), -1 when none. */
+  readonly highestTieredOffset: number;
+  /** Bytes kept in remote storage for this partition (0 without tiering). */
+  readonly remoteSizeBytes: number;
   /** Next offset to be assigned. */
   readonly logEndOffset: number;
   /** Offset below which every batch is written and readable. */
@@ -114,4 +140,15 @@ export interface PartitionLog {
   close(): Promise<void>;
   /** Closes and removes the partition directory. */
   delete(): Promise<void>;
+
+  /** Closed segments whose files are final (fsynced, indexes written), oldest first. */
+  uploadableSegments(): Promise<ClosedSegmentInfo[]>;
+  /** The producer-state snapshot taken at `offset` (a segment's end), or null when there is none. */
+  readProducerSnapshot(offset: number): Promise<Buffer | null>;
+  /**
+   * Tiered storage: every segment below `offset` is safely copied to remote storage. While set
+   * (not null), retention limits delete only segments below it and a producer snapshot is
+   * kept for every roll above it; null (the default) is a log without tiering.
+   */
+  setTieredUpTo(offset: number | null): void;
 }

@@ -16,7 +16,7 @@ export async function finalizeSegment(
   fs: FileOps,
   dir: string,
   old: Segment,
-  checkpoint: { newBase: number; snapshot: Buffer } | null,
+  checkpoint: { newBase: number; snapshot: Buffer; keepFrom: number } | null,
 ): Promise<void> {
   await old.lastWrite;
   await old.sync();
@@ -25,7 +25,7 @@ export async function finalizeSegment(
   old.timeIndex = null;
   old.makeEvictable();
   if (!checkpoint) return;
-  await writeSnapshot(fs, dir, checkpoint.newBase, checkpoint.snapshot);
+  await writeSnapshot(fs, dir, checkpoint.newBase, checkpoint.snapshot, checkpoint.keepFrom);
   await writeCheckpoint(fs, dir, 'recovery-point', checkpoint.newBase);
 }
 
@@ -34,12 +34,12 @@ export async function persistCleanShutdown(
   fs: FileOps,
   dir: string,
   active: Segment,
-  state: { logStartOffset: number; logEndOffset: number; snapshot: Buffer },
+  state: { logStartOffset: number; logEndOffset: number; snapshot: Buffer; keepFrom: number },
 ): Promise<void> {
   await active.use(async () => {}); // creates the file of a segment never written to
   active.sealTimeIndex();
   await active.writeIndexFiles();
-  await writeSnapshot(fs, dir, state.logEndOffset, state.snapshot);
+  await writeSnapshot(fs, dir, state.logEndOffset, state.snapshot, state.keepFrom);
   await writeCheckpoint(fs, dir, 'log-start-offset', state.logStartOffset);
   await writeCheckpoint(fs, dir, 'recovery-point', state.logEndOffset);
   await writeCleanShutdownMarker(fs, dir);

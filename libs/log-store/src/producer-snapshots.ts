@@ -22,15 +22,19 @@ async function listSnapshots(fs: FileOps, dir: string): Promise<number[]> {
   return offsets.sort((a, b) => b - a);
 }
 
+/** Writes a snapshot and prunes old ones, except those above `keepFrom` (not yet tiered). */
 export async function writeSnapshot(
   fs: FileOps,
   dir: string,
   offset: number,
   data: Buffer,
+  keepFrom = Number.MAX_SAFE_INTEGER,
 ): Promise<void> {
   await writeFileAtomic(fs, dir, snapshotFile(dir, offset), data);
   const all = await listSnapshots(fs, dir);
-  for (const old of all.slice(SNAPSHOTS_KEPT)) await fs.unlink(snapshotFile(dir, old));
+  for (const old of all.slice(SNAPSHOTS_KEPT)) {
+    if (old <= keepFrom) await fs.unlink(snapshotFile(dir, old));
+  }
 }
 
 /**

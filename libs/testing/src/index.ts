@@ -122,3 +122,5 @@ export {
   waitForCluster,
 } from './platform-flow.js';
 export type { ClusterKey } from './platform-flow.js';
+export { startS3Server } from './s3-server.js';
+export type { S3EndpointConfig, S3Server, S3ServerOptions } from './s3-server.js';

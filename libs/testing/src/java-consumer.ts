@@ -12,6 +12,8 @@ export interface ConsumeOptions extends ClientOptions {
   autoOffsetReset?: 'earliest' | 'latest' | 'none';
   valueFormat?: 'sha256' | 'utf8' | 'base64' | 'none';
   groupProtocol?: 'classic' | 'consumer';
+  /** Stop (after the current poll and commit) once this file exists. */
+  stopFile?: string;
   /** Succeed with fewer than maxRecords when the deadline passes. */
   allowPartial?: boolean;
   quiet?: boolean;
@@ -50,6 +52,7 @@ export async function consumeGroup(
   if (options.autoOffsetReset) args.push('--auto-offset-reset', options.autoOffsetReset);
   if (options.valueFormat) args.push('--value-format', options.valueFormat);
   if (options.groupProtocol) args.push('--group-protocol', options.groupProtocol);
+  if (options.stopFile) args.push('--stop-file', options.stopFile);
   if (options.allowPartial) args.push('--allow-partial');
   if (options.quiet) args.push('--quiet');
   const lines = await runJavaDriver('GroupConsumer', clientArgs(args, options), {

@@ -1,9 +1,12 @@
 /**
  * ListOffsets (key 2), versions 0-9.
  * Timestamps: -1 LATEST (high watermark; the last stable offset for READ_COMMITTED, equal
- * without transactions), -2 EARLIEST (log start), -3 MAX_TIMESTAMP (v7+), -4 EARLIEST_LOCAL
- * (v8+, the local log start), -5 LATEST_TIERED (v9+, -1 while nothing is tiered), otherwise
- * the first offset whose timestamp is >= the given one (offset -1 when there is none).
+ * without transactions), -2 EARLIEST (log start, remote data included), -3 MAX_TIMESTAMP
+ * (v7+, over the local log), -4 EARLIEST_LOCAL (v8+, KIP-405: the local log start),
+ * -5 LATEST_TIERED (v9+, KIP-1005: the last offset copied to remote storage, -1 while nothing
+ * is), otherwise the first offset whose timestamp is >= the given one, searching remote
+ * segments too (offset -1 when there is none). A remote read that fails answers
+ * KAFKA_STORAGE_ERROR for that partition.
  * v0 answers in old_style_offsets. Every partition is at leader epoch 0.
  * Authorization: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
  */
@@ -42,10 +45,10 @@ async function lookup(
       return (await log.maxTimestampOffset()) ?? { offset: -1, timestamp: -1 };
     case EARLIEST_LOCAL:
       if (version < 8) return ErrorCode.UNSUPPORTED_VERSION;
-      return { offset: log.logStartOffset, timestamp: -1 };
+      return { offset: log.localLogStartOffset, timestamp: -1 };
     case LATEST_TIERED:
       if (version < 9) return ErrorCode.UNSUPPORTED_VERSION;
-      return { offset: -1, timestamp: -1 };
+      return { offset: log.highestTieredOffset, timestamp: -1 };
     default:
       if (timestamp < 0) return ErrorCode.INVALID_REQUEST;
       return (await log.offsetForTimestamp(timestamp)) ?? { offset: -1, timestamp: -1 };
@@ -87,7 +90,12 @@ export const listOffsetsHandler = defineHandler({
                   out.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
                   return out;
                 }
-                const found = await lookup(log, p.timestamp, apiVersion);
+                const found = await lookup(log, p.timestamp, apiVersion).catch((err: unknown) => {
+                  broker.log.error(
+                    `ListOffsets ${t.name}-${p.partitionIndex} at ${p.timestamp} failed: ${(err as Error).message}`,
+                  );
+                  return ErrorCode.KAFKA_STORAGE_ERROR;
+                });
                 if (typeof found === 'number') {
                   out.errorCode = found;
                   return out;

@@ -96,10 +96,32 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['quota.max.throttle.time.ms', '10000'],
   // Tributary-specific: how often usage counters are saved (what a crash can lose at most).
   ['usage.flush.interval.ms', '5000'],
+  // Tiered storage (KIP-405). Kafka's switch and copy interval; the remote storage manager's
+  // settings carry Kafka's `rsm.config.` prefix with the names of the widely used S3 plugin.
+  ['remote.log.storage.system.enable', 'false'],
+  ['remote.log.manager.task.interval.ms', '30000'],
+  ['remote.log.manager.copier.thread.pool.size', '4'],
+  ['rsm.config.storage.s3.endpoint.url', ''],
+  ['rsm.config.storage.s3.region', 'us-east-1'],
+  ['rsm.config.storage.s3.bucket.name', ''],
+  ['rsm.config.storage.s3.path.style.access.enabled', 'false'],
+  ['rsm.config.storage.aws.access.key.id', ''],
+  ['rsm.config.storage.aws.secret.access.key', ''],
+  ['rsm.config.storage.s3.api.call.timeout', '30000'],
+  // Prepended to every object key; keys then go on with clusters/{cluster id}/.
+  ['rsm.config.key.prefix', ''],
+  // The cluster id in object keys (one prefix per cluster); empty = this broker's cluster id.
+  ['rsm.config.cluster.id', ''],
+  ['rsm.config.fetch.chunk.size', '1048576'],
+  ['rsm.config.fetch.chunk.cache.size', '67108864'],
+  ['rsm.config.fetch.chunk.cache.prefetch.max.size', '2097152'],
 ]);
 
 /** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */
-export const SENSITIVE_BROKER_CONFIGS: ReadonlySet<string> = new Set(['ssl.key.password']);
+export const SENSITIVE_BROKER_CONFIGS: ReadonlySet<string> = new Set([
+  'ssl.key.password',
+  'rsm.config.storage.aws.secret.access.key',
+]);
 
 export function configString(config: BrokerConfig, key: string): string {
   const v = config.props.get(key) ?? BROKER_DEFAULTS.get(key);

@@ -6,6 +6,7 @@ import {
   logConfigFor,
   topicConfigProblem,
   topicOverridesProblem,
+  remoteStorageDisableProblem,
 } from './topic-configs.js';
 
 const broker = (props: Record<string, string> = {}) =>
@@ -128,10 +129,11 @@ describe('topicConfigProblem', () => {
       'all',
       "Invalid value all for configuration leader.replication.throttled.replicas: leader.replication.throttled.replicas must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...",
     ],
+    ['remote.storage.enable', 'true', null],
     [
       'remote.storage.enable',
-      'true',
-      'Invalid value true for configuration remote.storage.enable: Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.',
+      'yes',
+      'Invalid value yes for configuration remote.storage.enable: Expected value to be either true or false',
     ],
     ['no.such.key', '1', 'Unknown topic config name: no.such.key'],
   ])('%s=%s', (name, value, expected) => {
@@ -192,5 +194,66 @@ describe('logConfigFor', () => {
     expect(c.cleanupPolicy).toBe('compact,delete');
     expect(c.retentionMs).toBe(Number.MAX_SAFE_INTEGER);
     expect(c.segmentBytes).toBe(1073741824);
+  });
+});
+
+describe('tiered storage topic configs', () => {
+  const tiered = (o: Record<string, string>) => new Map(Object.entries(o));
+  it('refuses remote.storage.enable while the broker has no remote storage', () => {
+    expect(topicOverridesProblem(broker(), tiered({ 'remote.storage.enable': 'true' }))).toBe(
+      'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.',
+    );
+  });
+
+  it('refuses compacted topics and local limits beyond the total ones, as Kafka does', () => {
+    const b = broker({ 'remote.log.storage.system.enable': 'true' });
+    expect(topicOverridesProblem(b, tiered({ 'remote.storage.enable': 'true' }))).toBeNull();
+    for (const policy of ['compact', 'compact,delete']) {
+      expect(
+        topicOverridesProblem(
+          b,
+          tiered({ 'remote.storage.enable': 'true', 'cleanup.policy': policy }),
+        ),
+      ).toBe('Remote log storage is unsupported for the compacted topics');
+    }
+    expect(
+      topicOverridesProblem(
+        b,
+        tiered({
+          'remote.storage.enable': 'true',
+          'retention.ms': '1000',
+          'local.retention.ms': '2000',
+        }),
+      ),
+    ).toBe(
+      'Invalid value 2000 for configuration local.retention.ms: Value must not be more than retention.ms property value: 1000',
+    );
+    expect(
+      topicOverridesProblem(
+        b,
+        tiered({
+          'remote.storage.enable': 'true',
+          'retention.bytes': '1000',
+          'local.retention.bytes': '-1',
+        }),
+      ),
+    ).toBe(
+      'Invalid value -1 for configuration local.retention.bytes: Value must not be -1 as retention.bytes value is set as 1000.',
+    );
+    expect(
+      remoteStorageDisableProblem(tiered({ 'remote.storage.enable': 'true' }), tiered({})),
+    ).toBe('Disabling remote storage feature on the topic level is not supported.');
+  });
+
+  it('hands the local limits to the log configuration', () => {
+    const c = logConfigFor(
+      broker({ 'remote.log.storage.system.enable': 'true' }),
+      tiered({ 'remote.storage.enable': 'true', 'local.retention.bytes': '4096' }),
+    );
+    expect(c).toMatchObject({
+      remoteStorageEnable: true,
+      localRetentionBytes: 4096,
+      localRetentionMs: -2,
+    });
   });
 });

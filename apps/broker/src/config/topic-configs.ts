@@ -109,15 +109,6 @@ function throttledReplicas(name: string) {
   };
 }
 
-/** Tiered storage is not wired to topics yet, so only the default is accepted. */
-function remoteStorage(v: string): string | null {
-  const problem = bool(v);
-  if (problem) return problem;
-  return v.trim().toLowerCase() === 'true'
-    ? 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'
-    : null;
-}
-
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
 
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
@@ -306,7 +297,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     brokerKey: null,
     fallback: 'false',
     doc: 'Tier closed segments to remote storage.',
-    validate: remoteStorage,
+    validate: bool,
   },
   {
     name: 'retention.bytes',
@@ -390,12 +381,52 @@ export function topicOverridesProblem(
     if (problem) return problem;
   }
   const effective = effectiveTopicConfig(broker, overrides as ReadonlyMap<string, string>);
+  const remote = remoteStorageProblem(broker, effective);
+  if (remote) return remote;
   const minLag = BigInt(effective.get('min.compaction.lag.ms')!.trim());
   const maxLag = BigInt(effective.get('max.compaction.lag.ms')!.trim());
   if (minLag > maxLag) {
     return `conflict topic config setting min.compaction.lag.ms (${minLag}) > max.compaction.lag.ms (${maxLag})`;
   }
   return null;
+}
+
+/** Kafka's LogConfig checks for remote.storage.enable=true (its ConfigException texts). */
+function remoteStorageProblem(
+  broker: BrokerConfig,
+  effective: ReadonlyMap<string, string>,
+): string | null {
+  if (effective.get('remote.storage.enable')!.trim().toLowerCase() !== 'true') return null;
+  if (configString(broker, 'remote.log.storage.system.enable') !== 'true')
+    return 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.';
+  if (listItems(effective.get('cleanup.policy')!).includes('compact'))
+    return 'Remote log storage is unsupported for the compacted topics';
+  for (const [total, local] of [
+    ['retention.bytes', 'local.retention.bytes'],
+    ['retention.ms', 'local.retention.ms'],
+  ]) {
+    const t = BigInt(effective.get(total)!.trim());
+    const l = BigInt(effective.get(local)!.trim());
+    if (t > -1n && l !== -2n) {
+      if (l === -1n)
+        return `Invalid value -1 for configuration ${local}: Value must not be -1 as ${total} value is set as ${t}.`;
+      if (l > t)
+        return `Invalid value ${l} for configuration ${local}: Value must not be more than ${total} property value: ${t}`;
+    }
+  }
+  return null;
+}
+
+/** Kafka refuses turning tiering off for a topic (its remote data would be orphaned). */
+export function remoteStorageDisableProblem(
+  current: ReadonlyMap<string, string>,
+  next: ReadonlyMap<string, string | null>,
+): string | null {
+  const was = current.get('remote.storage.enable')?.trim().toLowerCase() === 'true';
+  const now = next.get('remote.storage.enable')?.trim().toLowerCase() === 'true';
+  return was && !now
+    ? 'Disabling remote storage feature on the topic level is not supported.'
+    : null;
 }
 
 export function defaultTopicConfigValue(broker: BrokerConfig, def: TopicConfigDef): string {
@@ -442,5 +473,8 @@ export function logConfigFor(
     messageTimestampType:
       c.get('message.timestamp.type')?.trim() === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
     producerIdExpirationMs: num(configString(broker, 'producer.id.expiration.ms')),
+    remoteStorageEnable: c.get('remote.storage.enable')?.trim().toLowerCase() === 'true',
+    localRetentionMs: num(c.get('local.retention.ms')),
+    localRetentionBytes: num(c.get('local.retention.bytes')),
   };
 }

@@ -6,6 +6,7 @@
  *   meta/producer-ids.json   next producer id block
  *   meta/credentials.json    API keys: scrypt hashes and SCRAM keys, never secrets (mode 0600)
  *   meta/groups/             consumer group offsets and metadata
+ *   meta/remote-log-metadata/ tiered storage: one metadata journal per partition
  *   logs/<topic>-<p>/        one partition log (segments, indexes, snapshots)
  */
 import { join } from 'node:path';
@@ -39,6 +40,10 @@ export class DataDir {
 
   get groupsDir(): string {
     return join(this.metaDir, 'groups');
+  }
+
+  get remoteLogMetadataDir(): string {
+    return join(this.metaDir, 'remote-log-metadata');
   }
 
   get logsDir(): string {

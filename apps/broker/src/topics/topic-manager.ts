@@ -10,9 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { ErrorCode } from '@tributary/kafka-protocol';
-import { openPartitionLog, type PartitionLog } from '@tributary/log-store';
+import { openPartitionLog, type LogConfig, type PartitionLog } from '@tributary/log-store';
+import type { RemoteLogManager } from '@tributary/tiered-storage';
 import { type BrokerConfig, configNumber } from '../config/broker-config.js';
-import { logConfigFor, topicOverridesProblem } from '../config/topic-configs.js';
+import {
+  logConfigFor,
+  remoteStorageDisableProblem,
+  topicOverridesProblem,
+} from '../config/topic-configs.js';
+import { kafkaTopicId } from '../tiered/remote-storage.js';
 import type { DataDir } from '../storage/data-dir.js';
 import { readJsonIfExists, writeFileDurably } from '../storage/durable-file.js';
 import type { Logger } from '../logger.js';
@@ -66,27 +72,48 @@ export class TopicManager {
     private readonly config: BrokerConfig,
     private readonly dir: DataDir,
     private readonly log: Logger,
+    /** Tiered storage, when the broker has it (remote.log.storage.system.enable). */
+    readonly tiered: RemoteLogManager | null,
   ) {}
 
-  static async open(config: BrokerConfig, dir: DataDir, log: Logger): Promise<TopicManager> {
-    const tm = new TopicManager(config, dir, log);
+  static async open(
+    config: BrokerConfig,
+    dir: DataDir,
+    log: Logger,
+    tiered: RemoteLogManager | null = null,
+  ): Promise<TopicManager> {
+    const tm = new TopicManager(config, dir, log, tiered);
     const file = await readJsonIfExists<TopicsFile>(dir.topicsFile);
     for (const t of file?.topics ?? []) {
       const configs = new Map(Object.entries(t.configs));
       const logConfig = logConfigFor(config, configs);
       const partitions: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) {
-        partitions.push(
-          await openPartitionLog(dir.partitionDir(t.name, p), logConfig, {
-            logger: (m) => log.info(m),
-          }),
-        );
+        partitions.push(await tm.openLog(t.name, t.id, p, logConfig));
       }
       const topic: Topic = { name: t.name, id: t.id, partitions, configs };
       tm.byName.set(t.name, topic);
       tm.byId.set(t.id, topic);
     }
     return tm;
+  }
+
+  /** Opens (or creates) a partition's log; under tiered storage wrapped as a TieredLog. */
+  private async openLog(
+    name: string,
+    id: string,
+    partition: number,
+    logConfig: LogConfig,
+  ): Promise<PartitionLog> {
+    const local = await openPartitionLog(this.dir.partitionDir(name, partition), logConfig, {
+      logger: (m) => this.log.info(m),
+    });
+    if (!this.tiered) return local;
+    return this.tiered.attach(
+      local,
+      { label: `${name}-${partition}`, topicId: kafkaTopicId(id), partition },
+      logConfig,
+    );
   }
 
   /** Runs metadata changes one at a time. */
@@ -198,23 +225,19 @@ export class TopicManager {
       const overrides = new Map([...configs].map(([k, v]) => [k, v ?? '']));
       const logConfig = logConfigFor(this.config, overrides);
       const logs: PartitionLog[] = [];
+      const id = randomUUID();
       try {
-        for (let p = 0; p < partitions; p++) {
-          logs.push(
-            await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
-              logger: (m) => this.log.info(m),
-            }),
-          );
-        }
+        for (let p = 0; p < partitions; p++) logs.push(await this.openLog(name, id, p, logConfig));
       } catch (err) {
         await Promise.allSettled(logs.map((l) => l.delete()));
+        for (const l of logs) this.tiered?.detach(l);
         this.log.error(`creating topic ${name} failed: ${(err as Error).message}`);
         return fail(
           ErrorCode.KAFKA_STORAGE_ERROR,
           `Could not create the partition logs of ${name}`,
         );
       }
-      const topic: Topic = { name, id: randomUUID(), partitions: logs, configs: overrides };
+      const topic: Topic = { name, id, partitions: logs, configs: overrides };
       this.byName.set(name, topic);
       this.byId.set(topic.id, topic);
       await this.persist();
@@ -251,6 +274,12 @@ export class TopicManager {
           await rm(moved, { recursive: true, force: true });
         }),
       );
+      // Remote segments go too (now, or by a later pass while S3 is unreachable).
+      await this.tiered
+        ?.deleteTopic(topic.partitions)
+        .catch((err: unknown) =>
+          this.log.warn(`deleting remote data of ${name} deferred: ${(err as Error).message}`),
+        );
       this.log.info(`deleted topic ${name}`);
       for (const listener of this.deletedListeners) {
         await listener(name).catch((err: unknown) =>
@@ -284,11 +313,7 @@ export class TopicManager {
       if (validateOnly) return OK;
       const logConfig = logConfigFor(this.config, topic.configs);
       for (let p = current; p < total; p++) {
-        topic.partitions.push(
-          await openPartitionLog(this.dir.partitionDir(name, p), logConfig, {
-            logger: (m) => this.log.info(m),
-          }),
-        );
+        topic.partitions.push(await this.openLog(name, topic.id, p, logConfig));
       }
       await this.persist();
       return OK;
@@ -322,7 +347,9 @@ export class TopicManager {
       const topic = this.byName.get(name);
       const overrides = change(topic?.configs ?? new Map<string, string>());
       if ('errorCode' in overrides) return overrides;
-      const problem = topicOverridesProblem(this.config, overrides);
+      const problem =
+        topicOverridesProblem(this.config, overrides) ??
+        remoteStorageDisableProblem(topic?.configs ?? new Map<string, string>(), overrides);
       if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
       if (!topic)
         return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
@@ -365,6 +392,7 @@ export class TopicManager {
   async close(): Promise<void> {
     clearInterval(this.maintenanceTimer);
     await this.queue;
+    await this.tiered?.close();
     await Promise.all(this.list().flatMap((t) => t.partitions.map((l) => l.close())));
   }
 }

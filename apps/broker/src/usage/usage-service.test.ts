@@ -25,7 +25,15 @@ afterEach(async () => {
 
 const sources = {
   topics: {
-    list: () => [{ name: 'live', partitions: [{ sizeBytes: 100 }, { sizeBytes: 50 }] }],
+    list: () => [
+      {
+        name: 'live',
+        partitions: [
+          { sizeBytes: 100, remoteSizeBytes: 1000 },
+          { sizeBytes: 50, remoteSizeBytes: 0 },
+        ],
+      },
+    ],
   } as unknown as TopicManager,
   connections: new ConnectionRegistry(),
 };
@@ -70,10 +78,31 @@ describe('UsageService', () => {
       topics: { gone: { bytesIn: 40, bytesOut: 0 } },
     });
     expect(first.topics).toEqual({
-      gone: { bytesIn: 40, bytesOut: 0, partitions: 0, storedBytes: 0 },
-      live: { bytesIn: 0, bytesOut: 0, partitions: 2, storedBytes: 150 },
+      gone: {
+        bytesIn: 40,
+        bytesOut: 0,
+        partitions: 0,
+        storedBytes: 0,
+        storedBytesLocal: 0,
+        storedBytesRemote: 0,
+      },
+      live: {
+        bytesIn: 0,
+        bytesOut: 0,
+        partitions: 2,
+        storedBytes: 1150,
+        storedBytesLocal: 150,
+        storedBytesRemote: 1000,
+      },
     });
-    expect(first.cluster).toMatchObject({ partitions: 2, storedBytes: 150, topics: 1 });
+    expect(first.cluster).toMatchObject({
+      partitions: 2,
+      storedBytes: 1150,
+      storedBytesLocal: 150,
+      storedBytesRemote: 1000,
+      topics: 1,
+      tieredBacklog: null,
+    });
     const [a, b] = await Promise.all([u.read(), u.read()]);
     expect([a.sequence, b.sequence]).toEqual([2, 3]);
     await u.close();

@@ -20,7 +20,10 @@ export const MAX_PREVIOUS_INCARNATIONS = 100;
 
 export interface TopicUsage extends TopicCounters {
   partitions: number;
+  /** Local + remote (tiered) bytes. */
   storedBytes: number;
+  storedBytesLocal: number;
+  storedBytesRemote: number;
 }
 
 export interface UsageReport {
@@ -33,7 +36,12 @@ export interface UsageReport {
     activeConnections: number;
     topics: number;
     partitions: number;
+    /** Local + remote (tiered) bytes. */
     storedBytes: number;
+    storedBytesLocal: number;
+    storedBytesRemote: number;
+    /** Tiered storage: closed segments waiting for their copy to S3 (null without it). */
+    tieredBacklog: { segments: number; bytes: number; lastError: string | null } | null;
   };
   topics: Record<string, TopicUsage>;
   /** Final (or last saved) counters of earlier incarnations, until acknowledged. */
@@ -137,21 +145,36 @@ export class UsageService {
   private report(record: IncarnationRecord): UsageReport {
     const topics: Record<string, TopicUsage> = {};
     for (const [name, c] of Object.entries(record.topics))
-      topics[name] = { ...c, partitions: 0, storedBytes: 0 };
+      topics[name] = {
+        ...c,
+        partitions: 0,
+        storedBytes: 0,
+        storedBytesLocal: 0,
+        storedBytesRemote: 0,
+      };
     let partitions = 0;
-    let storedBytes = 0;
+    let storedBytesLocal = 0;
+    let storedBytesRemote = 0;
     const live = this.sources.topics.list();
     for (const t of live) {
-      let stored = 0;
-      for (const log of t.partitions) stored += log.sizeBytes;
+      let local = 0;
+      let remote = 0;
+      for (const log of t.partitions) {
+        local += log.sizeBytes;
+        remote += log.remoteSizeBytes;
+      }
       partitions += t.partitions.length;
-      storedBytes += stored;
+      storedBytesLocal += local;
+      storedBytesRemote += remote;
       topics[t.name] = {
         ...(topics[t.name] ?? { bytesIn: 0, bytesOut: 0 }),
         partitions: t.partitions.length,
-        storedBytes: stored,
+        storedBytes: local + remote,
+        storedBytesLocal: local,
+        storedBytesRemote: remote,
       };
     }
+    const tiered = this.sources.topics.tiered?.status();
     const sorted: Record<string, TopicUsage> = {};
     for (const name of Object.keys(topics).sort()) sorted[name] = topics[name];
     return {
@@ -164,7 +187,16 @@ export class UsageService {
         activeConnections: this.sources.connections.size,
         topics: live.length,
         partitions,
-        storedBytes,
+        storedBytes: storedBytesLocal + storedBytesRemote,
+        storedBytesLocal,
+        storedBytesRemote,
+        tieredBacklog: tiered
+          ? {
+              segments: tiered.backlogSegments,
+              bytes: tiered.backlogBytes,
+              lastError: tiered.lastError,
+            }
+          : null,
       },
       topics: sorted,
       previous: this.previous,

@@ -7,6 +7,8 @@
  * - log start: every offset of the segment is below logStartOffset (DeleteRecords).
  * The active segment goes only by time or log start, and only after a roll (Kafka does the
  * same): `rollActive` tells the caller to roll first.
+ * With tiered storage the limits (then the local.retention.* values) delete only segments
+ * below `deletableBelow` — those whose copy to remote storage is confirmed.
  */
 import type { LogConfig } from '../partition-log.js';
 
@@ -26,7 +28,11 @@ export interface RetentionDecision {
   rollActive: boolean;
 }
 
-type Limits = Pick<LogConfig, 'retentionMs' | 'retentionBytes'> & { applyRetention: boolean };
+type Limits = Pick<LogConfig, 'retentionMs' | 'retentionBytes'> & {
+  applyRetention: boolean;
+  /** Limits may delete only segments ending at or below this offset (default: any). */
+  deletableBelow?: number;
+};
 
 export function selectSegmentsToDelete(
   segments: readonly RetentionSegment[],
@@ -49,12 +55,14 @@ export function selectSegmentsToDelete(
     const belowStart = active
       ? s.nextOffset <= logStartOffset
       : segments[i + 1].baseOffset <= logStartOffset;
+    const copied = s.nextOffset <= (limits.deletableBelow ?? Number.MAX_SAFE_INTEGER);
     const expired =
+      copied &&
       limits.applyRetention &&
       limits.retentionMs >= 0 &&
       ((s.size === 0 && !active) ||
         (s.maxTimestamp >= 0 && s.maxTimestamp < now - limits.retentionMs));
-    const oversize = !active && excess >= 0 && excess - s.size >= 0;
+    const oversize = copied && !active && excess >= 0 && excess - s.size >= 0;
     if (!belowStart && !expired && !oversize) break;
     if (excess >= 0) excess -= s.size;
     count = i + 1;

@@ -8,7 +8,12 @@ export async function applyRetention(log: Log, now: number, applyLimits: boolean
   const { retentionMs, retentionBytes } = log.config;
   const decision = selectSegmentsToDelete(
     log.segments,
-    { retentionMs, retentionBytes, applyRetention: applyLimits },
+    {
+      retentionMs,
+      retentionBytes,
+      applyRetention: applyLimits,
+      deletableBelow: log.tieredUpTo ?? Number.MAX_SAFE_INTEGER,
+    },
     now,
     log.logStartOffset,
   );

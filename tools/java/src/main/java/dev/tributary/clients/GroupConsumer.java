@@ -17,15 +17,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Joins consumer group --group, subscribes to --topic and consumes until it has seen
  * --max-records records or --timeout-ms has passed, committing offsets synchronously after each
- * poll. Prints one JSON line per record and a summary with the committed offsets. Exits 2 when
- * --max-records was given but not reached in time (unless --allow-partial).
+ * poll, or until the file --stop-file names exists (checked after every poll). Prints one JSON
+ * line per record and a summary with the committed offsets. Exits 2 when --max-records was
+ * given but not reached in time (unless --allow-partial).
  */
 public final class GroupConsumer {
   static final String USAGE =
       "usage: GroupConsumer --bootstrap HOST:PORT --topic T --group G [--max-records N]"
           + " [--timeout-ms 30000] [--auto-offset-reset earliest|latest|none]"
           + " [--value-format sha256|utf8|base64|none] [--group-protocol classic|consumer]"
-          + " [--allow-partial] [--quiet] [--property k=v]...";
+          + " [--stop-file PATH] [--allow-partial] [--quiet] [--property k=v]...";
 
   private GroupConsumer() {}
 
@@ -42,6 +43,7 @@ public final class GroupConsumer {
       throw new Args.UsageException("unknown --value-format " + valueFormat);
     }
     boolean quiet = a.bool("quiet");
+    String stopFile = a.str("stop-file", null);
 
     Properties p = new Properties();
     p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, a.required("bootstrap"));
@@ -87,6 +89,7 @@ public final class GroupConsumer {
           }
         }
         if (!records.isEmpty()) consumer.commitSync();
+        if (stopFile != null && java.nio.file.Files.exists(java.nio.file.Path.of(stopFile))) break;
       }
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
           consumer.committed(consumer.assignment(), Duration.ofSeconds(10)).entrySet()) {

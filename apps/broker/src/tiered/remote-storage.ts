@@ -1,0 +1,79 @@
+/**
+ * The broker's tiered storage, from its properties: remote.log.storage.system.enable turns it
+ * on; the rsm.config.* properties name the S3 endpoint, region, bucket, key prefix,
+ * credentials and path-style addressing, and size the read-ahead cache. Object keys start
+ * with `{rsm.config.key.prefix}clusters/{cluster id}/` — one prefix per cluster.
+ * Bad or missing settings stop the broker at start-up.
+ */
+import { RemoteLogManager, S3ObjectStore } from '@tributary/tiered-storage';
+import {
+  type BrokerConfig,
+  configBool,
+  configNumber,
+  configString,
+} from '../config/broker-config.js';
+import type { Logger } from '../logger.js';
+import type { DataDir } from '../storage/data-dir.js';
+
+export function remoteStorageEnabled(config: BrokerConfig): boolean {
+  return configBool(config, 'remote.log.storage.system.enable');
+}
+
+export function createRemoteLogManager(
+  config: BrokerConfig,
+  dir: DataDir,
+  clusterId: string,
+  log: Logger,
+): RemoteLogManager | null {
+  if (!remoteStorageEnabled(config)) return null;
+  const bucket = configString(config, 'rsm.config.storage.s3.bucket.name');
+  if (bucket === '') {
+    throw new Error(
+      'remote.log.storage.system.enable=true needs rsm.config.storage.s3.bucket.name',
+    );
+  }
+  const accessKeyId = configString(config, 'rsm.config.storage.aws.access.key.id');
+  const secretAccessKey = configString(config, 'rsm.config.storage.aws.secret.access.key');
+  if ((accessKeyId === '') !== (secretAccessKey === '')) {
+    throw new Error(
+      'rsm.config.storage.aws.access.key.id and rsm.config.storage.aws.secret.access.key go together',
+    );
+  }
+  const chunkSize = configNumber(config, 'rsm.config.fetch.chunk.size');
+  const prefetch = configNumber(config, 'rsm.config.fetch.chunk.cache.prefetch.max.size');
+  const cacheBytes = configNumber(config, 'rsm.config.fetch.chunk.cache.size');
+  if (!(chunkSize > 0) || !(cacheBytes >= chunkSize)) {
+    throw new Error(
+      'rsm.config.fetch.chunk.cache.size must be at least rsm.config.fetch.chunk.size (> 0)',
+    );
+  }
+  const store = new S3ObjectStore({
+    endpoint: configString(config, 'rsm.config.storage.s3.endpoint.url') || undefined,
+    region: configString(config, 'rsm.config.storage.s3.region'),
+    bucket,
+    forcePathStyle: configBool(config, 'rsm.config.storage.s3.path.style.access.enabled'),
+    credentials: accessKeyId ? { accessKeyId, secretAccessKey } : undefined,
+    requestTimeoutMs: configNumber(config, 'rsm.config.storage.s3.api.call.timeout'),
+  });
+  const prefixCluster = configString(config, 'rsm.config.cluster.id') || clusterId;
+  log.info(
+    `tiered storage: s3://${bucket}/${configString(config, 'rsm.config.key.prefix')}clusters/${prefixCluster}/`,
+  );
+  return new RemoteLogManager({
+    store,
+    metadataDir: dir.remoteLogMetadataDir,
+    keyPrefix: configString(config, 'rsm.config.key.prefix'),
+    clusterId: prefixCluster,
+    taskIntervalMs: configNumber(config, 'remote.log.manager.task.interval.ms'),
+    chunkSize,
+    cacheBytes,
+    readAheadChunks: Math.floor(prefetch / chunkSize),
+    copyConcurrency: configNumber(config, 'remote.log.manager.copier.thread.pool.size'),
+    logger: log,
+  });
+}
+
+/** Kafka's text form of a topic id (URL-safe base64 of its 16 bytes), used in object keys. */
+export function kafkaTopicId(uuid: string): string {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+}

@@ -1,0 +1,298 @@
+/**
+ * A partition log with tiered storage: the local PartitionLog (hot segments on disk) plus the
+ * partition's remote segments. It is itself a PartitionLog, so the broker's handlers use it
+ * unchanged:
+ * - logStartOffset covers local and remote data; localLogStartOffset is the local log's;
+ * - read() below the local log start reads the remote segment holding the offset;
+ * - the local log runs with the local.retention.* limits and may delete only segments whose
+ *   copy is confirmed (setTieredUpTo); retention.* (total) is applied to remote segments here;
+ * - deleteRecordsBefore moves the durable log start first, then drops local and remote data.
+ * Remote mutations of a partition (copy, cleanup, retention, topic deletion) run one at a
+ * time through `exclusively`; reads only look at COPY_SEGMENT_FINISHED segments.
+ */
+import { ErrorCode } from '@tributary/kafka-protocol';
+import type {
+  AppendInput,
+  AppendResult,
+  ClosedSegmentInfo,
+  LogConfig,
+  OffsetAndTimestamp,
+  PartitionLog,
+  ReadOptions,
+  ReadResult,
+} from '@tributary/log-store';
+import type { RemotePartition } from './remote-partition.js';
+import type { RemoteReader } from './remote-reader.js';
+import { selectRemoteSegmentsToDelete } from './remote-retention.js';
+
+export interface TieredLogLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** The local log's configuration: local.retention.* in place of retention.* when tiered. */
+export function localLogConfig(config: LogConfig): LogConfig {
+  if (!config.remoteStorageEnable) return config;
+  const ms = config.localRetentionMs ?? -2;
+  const bytes = config.localRetentionBytes ?? -2;
+  return {
+    ...config,
+    retentionMs: ms === -2 ? config.retentionMs : ms,
+    retentionBytes: bytes === -2 ? config.retentionBytes : bytes,
+  };
+}
+
+export interface CopyBacklog {
+  segments: number;
+  bytes: number;
+}
+
+export class TieredLog implements PartitionLog {
+  private fullConfig: LogConfig;
+  private remoteOps: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Closed local segments not yet copied, as of the last copy pass. */
+  backlog: CopyBacklog = { segments: 0, bytes: 0 };
+
+  constructor(
+    readonly local: PartitionLog,
+    readonly remote: RemotePartition,
+    private readonly reader: RemoteReader,
+    config: LogConfig,
+    private readonly logger: TieredLogLogger,
+  ) {
+    this.fullConfig = config;
+    this.applyConfig();
+  }
+
+  get dir(): string {
+    return this.local.dir;
+  }
+
+  get config(): LogConfig {
+    return this.fullConfig;
+  }
+
+  get tieringEnabled(): boolean {
+    return this.fullConfig.remoteStorageEnable === true && !this.closed;
+  }
+
+  get logStartOffset(): number {
+    const localStart = this.local.logStartOffset;
+    const first = this.remote.copied()[0];
+    const start = first ? Math.min(first.baseOffset, localStart) : localStart;
+    return Math.max(start, Math.min(this.remote.journal.logStart, this.local.highWatermark));
+  }
+
+  get localLogStartOffset(): number {
+    return this.local.logStartOffset;
+  }
+
+  get highestTieredOffset(): number {
+    const upTo = this.remote.copiedUpTo();
+    return upTo === null ? -1 : upTo - 1;
+  }
+
+  get logEndOffset(): number {
+    return this.local.logEndOffset;
+  }
+
+  get highWatermark(): number {
+    return this.local.highWatermark;
+  }
+
+  get sizeBytes(): number {
+    return this.local.sizeBytes;
+  }
+
+  get remoteSizeBytes(): number {
+    return this.remote.storedBytes();
+  }
+
+  append(input: AppendInput): AppendResult {
+    const r = this.local.append(input);
+    return r.ok ? { ...r, logStartOffset: this.logStartOffset } : r;
+  }
+
+  flush(offset: number): Promise<void> {
+    return this.local.flush(offset);
+  }
+
+  async read(offset: number, maxBytes: number, options: ReadOptions): Promise<ReadResult> {
+    if (offset < this.local.logStartOffset) return this.readRemote(offset, maxBytes, options);
+    const r = await this.local.read(offset, maxBytes, options);
+    // Local retention may have removed the segment under the read: it is remote by now.
+    if (
+      !r.ok &&
+      r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE &&
+      offset < this.local.logStartOffset
+    ) {
+      return this.readRemote(offset, maxBytes, options);
+    }
+    return { ...r, logStartOffset: this.logStartOffset };
+  }
+
+  private async readRemote(
+    offset: number,
+    maxBytes: number,
+    options: ReadOptions,
+  ): Promise<ReadResult> {
+    const highWatermark = this.local.highWatermark;
+    const logStartOffset = this.logStartOffset;
+    const error = (errorCode: number): ReadResult => ({
+      ok: false,
+      errorCode,
+      highWatermark,
+      logStartOffset,
+    });
+    if (offset < logStartOffset) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
+    const segment = this.remote.segmentFor(offset);
+    if (!segment) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
+    try {
+      const from = Math.max(offset, segment.baseOffset);
+      const bytes = await this.reader.read(
+        this.remote.keyOf,
+        segment,
+        from,
+        maxBytes,
+        options.minOneBatch,
+      );
+      const records = bytes.map((b) => {
+        if (!options.allocate) return b;
+        const copy = options.allocate(b.length).subarray(0, b.length);
+        b.copy(copy);
+        return copy;
+      });
+      return { ok: true, records, highWatermark, logStartOffset, lastStableOffset: highWatermark };
+    } catch (err) {
+      this.logger.error(
+        `${this.remote.id.label}: remote read at ${offset} failed: ${(err as Error).message}`,
+      );
+      return error(ErrorCode.KAFKA_STORAGE_ERROR);
+    }
+  }
+
+  async offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
+    const start = this.logStartOffset;
+    const localStart = this.local.logStartOffset;
+    for (const seg of this.remote.copied()) {
+      if (seg.baseOffset >= localStart) break;
+      if (seg.endOffset < start || seg.maxTimestamp < timestamp) continue;
+      const found = await this.reader.offsetForTimestamp(this.remote.keyOf, seg, timestamp, start);
+      if (found) return found;
+    }
+    return this.local.offsetForTimestamp(timestamp);
+  }
+
+  maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
+    return this.local.maxTimestampOffset();
+  }
+
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    const hw = this.local.highWatermark;
+    const target = offset < 0 ? hw : Math.min(offset, hw);
+    // Durable first: from here on nothing below `target` is served, whatever fails next.
+    await this.remote.journal.recordLogStart(target);
+    if (target > this.local.logStartOffset) await this.local.deleteRecordsBefore(target);
+    await this.applyRemoteRetention(Date.now()).catch((err: unknown) =>
+      this.logger.warn(
+        `${this.remote.id.label}: remote deletion below ${target} deferred: ${(err as Error).message}`,
+      ),
+    );
+    return this.logStartOffset;
+  }
+
+  setConfig(config: LogConfig): void {
+    this.fullConfig = config;
+    this.applyConfig();
+  }
+
+  private applyConfig(): void {
+    const tiered = this.fullConfig.remoteStorageEnable === true;
+    this.local.setConfig(localLogConfig(this.fullConfig));
+    this.local.setTieredUpTo(tiered ? (this.remote.copiedUpTo() ?? 0) : null);
+  }
+
+  async runMaintenance(now: number): Promise<void> {
+    await this.local.runMaintenance(now);
+    if (this.remote.copied().length > 0) {
+      await this.applyRemoteRetention(now).catch((err: unknown) =>
+        this.logger.warn(
+          `${this.remote.id.label}: remote retention deferred: ${(err as Error).message}`,
+        ),
+      );
+    }
+  }
+
+  /** Deletes the remote segments retention.* (total) or the log start no longer keep. */
+  applyRemoteRetention(now: number): Promise<void> {
+    return this.exclusively(async () => {
+      const copied = this.remote.copied();
+      const upTo = this.remote.copiedUpTo() ?? 0;
+      let copiedLocalBytes = 0;
+      for (const s of copied)
+        if (s.baseOffset >= this.local.logStartOffset) copiedLocalBytes += s.segmentBytes;
+      const localOnly = Math.max(0, this.local.sizeBytes - copiedLocalBytes);
+      const count = selectRemoteSegmentsToDelete(
+        copied,
+        {
+          retentionMs: this.fullConfig.retentionMs,
+          retentionBytes: this.fullConfig.retentionBytes,
+        },
+        now,
+        this.logStartOffset,
+        localOnly,
+      );
+      if (count === 0) return;
+      const victims = copied.slice(0, count);
+      const newStart = count < copied.length ? copied[count].baseOffset : upTo;
+      await this.remote.journal.recordLogStart(newStart);
+      if (newStart > this.local.logStartOffset && newStart <= this.local.highWatermark) {
+        await this.local.deleteRecordsBefore(newStart);
+      }
+      this.logger.info(
+        `${this.remote.id.label}: deleting ${count} remote segment(s) below offset ${newStart}`,
+      );
+      for (const v of victims) {
+        this.reader.evict(this.remote.keyOf(v, 'log').replace(/\.log$/, ''));
+        await this.remote.deleteSegment(v);
+      }
+    });
+  }
+
+  /** Runs a remote mutation after every earlier one of this partition. */
+  exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.remoteOps.then(fn);
+    this.remoteOps = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return this.local.close();
+  }
+
+  /** Closes and removes the local directory; remote data goes with RemoteLogManager.deleteTopic. */
+  async delete(): Promise<void> {
+    this.closed = true;
+    await this.local.delete();
+  }
+
+  uploadableSegments(): Promise<ClosedSegmentInfo[]> {
+    return this.local.uploadableSegments();
+  }
+
+  readProducerSnapshot(offset: number): Promise<Buffer | null> {
+    return this.local.readProducerSnapshot(offset);
+  }
+
+  setTieredUpTo(offset: number | null): void {
+    this.local.setTieredUpTo(offset);
+  }
+
+  /** Waits for remote mutations in flight (close, tests). */
+  async idle(): Promise<void> {
+    await this.remoteOps;
+  }
+}
