@@ -2,6 +2,9 @@
  * `npm start`: the whole platform on one machine, from the built bundles.
  *   - PostgreSQL from DATABASE_URL, else started here with its data in .data/postgres;
  *   - Redis from REDIS_URL, else started here with its data in .data/redis;
+ *   - an S3-compatible server (s3rver, in this process) with its objects in .data/s3 and a
+ *     bucket `tributary`, unless TRIBUTARY_S3_ENDPOINT names one. Pools do not tier to it
+ *     yet: the plans' broker config carries no remote-storage settings;
  *   - the control-plane API on http://127.0.0.1:$PORT (default 8080; it applies the
  *     migrations), the worker, and the agent (process driver, pools under .data/agent);
  *   - a demo login (made through the API on the first start) and the next steps as curl
@@ -9,7 +12,7 @@
  * Ctrl-C (SIGINT) or SIGTERM stops everything in order: agent, brokers, worker, API, Redis,
  * PostgreSQL. Pools keep their data; the next start brings their brokers back.
  * Logs go to .data/logs/<process>.log; warnings and errors are echoed (TRIBUTARY_VERBOSE=1:
- * everything). Not here yet: an S3-compatible server (tiered storage is not wired in).
+ * everything).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import {
   PlatformProcesses,
   missingPlatformBundles,
   repoRoot,
+  startS3Server,
   type PlatformProcessName,
 } from '@tributary/testing';
 import { ensureDemoLogin } from './demo-login.js';
@@ -89,7 +93,14 @@ async function main(): Promise<void> {
       redisUrl = redis.url;
       say(`Redis ${redis.url} (data in ${join(dataDir, 'redis')})`);
     }
-    say('S3: not started (tiered storage is not wired into the local platform yet)');
+    if (process.env.TRIBUTARY_S3_ENDPOINT) say(`S3 at ${process.env.TRIBUTARY_S3_ENDPOINT}`);
+    else {
+      const s3 = await startS3Server({ dataDir: join(dataDir, 's3'), buckets: ['tributary'] });
+      stops.push({ name: 'S3', stop: s3.stop });
+      say(
+        `S3 ${s3.endpoint} (bucket tributary, key ${s3.accessKeyId}/${s3.secretAccessKey}, path-style; objects in ${s3.dataDir}); pools do not tier to it yet`,
+      );
+    }
 
     const logs = new Map<PlatformProcessName, NodeJS.WritableStream>();
     const procs = new PlatformProcesses({
