@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module, type INestApplication } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -16,24 +16,22 @@ import { FallbackProblemFilter } from './platform/exception-filters.js';
 import { IdempotencyInterceptor } from './platform/idempotency.interceptor.js';
 import { jsonBody } from './platform/json-body.js';
 import { buildOpenApi } from './platform/openapi.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { Queues } from './platform/queues.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
-import { CONFIG, DB, QUEUES, REDIS } from './platform/tokens.js';
-import { AclsController } from './modules/acls/acls.controller.js';
+import { AclsModule } from './modules/acls/acls.module.js';
 import { AgentController, AgentGuard } from './modules/agent/agent.controller.js';
 import { seedLocalAgent } from './modules/agent/agent-tokens.js';
-import { ApiKeysController } from './modules/api-keys/api-keys.controller.js';
-import { AuditService } from './modules/audit/audit.service.js';
-import { AuthController } from './modules/auth/auth.controller.js';
-import { AuthGuard } from './modules/auth/auth.guard.js';
-import { ClustersController } from './modules/clusters/clusters.controller.js';
-import { PoolChanges } from './modules/clusters/pool-changes.js';
-import { EnvironmentsController } from './modules/environments/environments.controller.js';
-import { OperationsController } from './modules/operations/operations.controller.js';
-import { AccessService } from './modules/orgs/access.service.js';
-import { OrgsController } from './modules/orgs/orgs.controller.js';
-import { ServiceAccountsController } from './modules/service-accounts/service-accounts.controller.js';
-import { TopicsController } from './modules/topics/topics.controller.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { ClustersModule } from './modules/clusters/clusters.module.js';
+import { EnvironmentsModule } from './modules/environments/environments.module.js';
+import { OperationsModule } from './modules/operations/operations.module.js';
+import { OrgsModule } from './modules/orgs/orgs.module.js';
+import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module.js';
+import { TopicsModule } from './modules/topics/topics.module.js';
 
 const OPENAPI = Symbol('OpenApi');
 
@@ -63,7 +61,7 @@ export interface Api {
 
 export async function createApi(
   config: ControlPlaneConfig,
-  opts: { logger?: false } = {},
+  opts: { logger?: false; clock?: Clock } = {},
 ): Promise<Api> {
   const db = await connectDatabase(config.databaseUrl);
   const redis = connectRedis(config.redisUrl);
@@ -81,30 +79,23 @@ export async function createApi(
   const openapi: { current?: OpenAPIObject } = {};
 
   @Module({
-    controllers: [
-      OpenApiController,
-      AuthController,
-      OrgsController,
-      EnvironmentsController,
-      ClustersController,
-      TopicsController,
-      ServiceAccountsController,
-      ApiKeysController,
-      AclsController,
-      OperationsController,
-      AgentController,
+    imports: [
+      PlatformModule.forRoot({ db, config, redis, queues, clock: opts.clock ?? systemClock }),
+      AuthModule,
+      OrgsModule,
+      AuditModule,
+      OperationsModule,
+      EnvironmentsModule,
+      ClustersModule,
+      TopicsModule,
+      ServiceAccountsModule,
+      ApiKeysModule,
+      AclsModule,
     ],
+    controllers: [OpenApiController, AgentController],
     providers: [
-      { provide: DB, useValue: db },
-      { provide: CONFIG, useValue: config },
-      { provide: REDIS, useValue: redis },
-      { provide: QUEUES, useValue: queues },
       { provide: OPENAPI, useValue: openapi },
-      AccessService,
-      AuditService,
-      PoolChanges,
       AgentGuard,
-      { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: FallbackProblemFilter },
     ],

@@ -11,6 +11,7 @@ import {
 } from '@tributary/testing';
 import { loadConfig } from '../src/config.js';
 import { createApi, type Api } from '../src/app.module.js';
+import type { Clock } from '../src/platform/clock.js';
 
 export const AGENT_TOKEN = 'test-agent-token-0123456789abcdef';
 
@@ -24,7 +25,10 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(
+  extraEnv: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<Platform> {
   const pg = await startPostgres();
   const redis = await startRedis();
   try {
@@ -38,7 +42,7 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
       TRIBUTARY_COOKIE_SECURE: 'false',
       ...extraEnv,
     };
-    const api = await createApi(loadConfig(env), { logger: false });
+    const api = await createApi(loadConfig(env), { logger: false, clock: opts.clock });
     await api.app.listen(port, '127.0.0.1');
     return {
       pg,

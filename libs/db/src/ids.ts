@@ -14,6 +14,8 @@ export type EnvironmentId = Brand<string, 'EnvironmentId'>;
 export type ClusterId = Brand<string, 'ClusterId'>;
 export type ServiceAccountId = Brand<string, 'ServiceAccountId'>;
 export type AgentId = Brand<string, 'AgentId'>;
+export type ApiKeyId = Brand<string, 'ApiKeyId'>;
+export type OperationId = Brand<string, 'OperationId'>;
 
 export const ID_PREFIX = {
   user: 'u',
@@ -51,3 +53,5 @@ export const asEnvironmentId = (s: string) => s as EnvironmentId;
 export const asClusterId = (s: string) => s as ClusterId;
 export const asServiceAccountId = (s: string) => s as ServiceAccountId;
 export const asAgentId = (s: string) => s as AgentId;
+export const asApiKeyId = (s: string) => s as ApiKeyId;
+export const asOperationId = (s: string) => s as OperationId;

@@ -25,6 +25,8 @@ export type {
 export * from './generated/prisma/enums.js';
 export { DbConflictError, DbNotFoundError, DbStaleError, dbCall, mapDbError } from './errors.js';
 export * from './ids.js';
+export { clientOf, inOrg, runInTransaction } from './tenancy.js';
+export type { DbClient, TenantWhere, TransactionOptions, Tx } from './tenancy.js';
 export { applyMigrations, createMigration, schemaDrift } from './migrations/migrate.js';
 export type { MigrateOptions } from './migrations/migrate.js';
 export { migrationsDir, prismaDir, schemaPath } from './migrations/migrations-dir.js';

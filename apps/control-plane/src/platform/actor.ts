@@ -30,3 +30,9 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   if (!actor) throw new Error('route without an authenticated actor');
   return actor;
 });
+
+/** Who holds a membership: a user or a service account. */
+export interface Principal {
+  kind: 'user' | 'serviceAccount';
+  id: string;
+}

@@ -18,7 +18,11 @@ export function ifMatchVersion(req: Request): number | undefined {
 }
 
 export function checkIfMatch(req: Request, currentVersion: number): void {
-  const wanted = ifMatchVersion(req);
+  checkVersion(ifMatchVersion(req), currentVersion);
+}
+
+/** 412 when the version a command expects (from If-Match) is not the current one. */
+export function checkVersion(wanted: number | undefined, currentVersion: number): void {
   if (wanted !== undefined && wanted !== currentVersion) {
     throw problems.preconditionFailed(
       `the resource changed: current ETag is ${etagOf(currentVersion)}`,

@@ -16,18 +16,18 @@ import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Response } from 'express';
 import { catchError, from, of, switchMap, throwError, type Observable } from 'rxjs';
-import { newId, Prisma, type Db } from '@tributary/db';
+import { DbConflictError } from '@tributary/db';
 import type { ActorRequest } from './actor.js';
 import { sha256 } from './crypto.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
 import { problems } from './problem.js';
-import { DB } from './tokens.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    @Inject(DB) private readonly db: Db,
+    @Inject(IdempotencyRepository) private readonly records: IdempotencyRepository,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
@@ -49,14 +49,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const principalId = `${req.actor.kind}:${req.actor.id}`;
     const requestHash = sha256(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`);
-    const id = newId('idempotency');
+    let id: string;
     try {
-      await this.db.idempotencyRecord.create({ data: { id, principalId, key, requestHash } });
+      id = await this.records.claim(principalId, key, requestHash);
     } catch (e) {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
-      const prior = await this.db.idempotencyRecord.findUnique({
-        where: { principalId_key: { principalId, key } },
-      });
+      if (!(e instanceof DbConflictError)) throw e;
+      const prior = await this.records.prior(principalId, key);
       if (!prior) throw problems.conflict('the Idempotency-Key was just released; retry');
       if (prior.requestHash !== requestHash) {
         throw problems.conflict('this Idempotency-Key was used with a different request', [
@@ -77,22 +75,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return next.handle().pipe(
       switchMap((body: unknown) =>
         from(
-          this.db.idempotencyRecord
-            .update({
-              where: { id },
-              data: {
-                statusCode: status ?? (res.statusCode === 200 ? 201 : res.statusCode),
-                responseBody: (body ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-                location: (res.getHeader('location') as string | undefined) ?? null,
-                completedAt: new Date(),
-              },
+          this.records
+            .complete(id, {
+              statusCode: status ?? (res.statusCode === 200 ? 201 : res.statusCode),
+              body,
+              location: (res.getHeader('location') as string | undefined) ?? null,
             })
             .then(() => body),
         ),
       ),
       // On failure, release the key so a corrected request can use it.
       catchError((err: unknown) =>
-        from(this.db.idempotencyRecord.delete({ where: { id } }).catch(() => undefined)).pipe(
+        from(this.records.release(id).catch(() => undefined)).pipe(
           switchMap(() => throwError(() => err)),
         ),
       ),

@@ -46,12 +46,22 @@ export function toPage<R extends { id: string }, T>(
   };
 }
 
-/** Prisma arguments for one page after `token`. */
-export function pageArgs(pageSize: number, token: string | undefined) {
-  const after = decodePageToken(token);
+/** One page asked for: its size and the id it starts after (a decoded page token). */
+export interface PageRequest {
+  size: number;
+  after: string | undefined;
+}
+
+/** Decodes the page token (400 when it is not one of ours). */
+export function pageRequest(q: { page_size: number; page_token?: string }): PageRequest {
+  return { size: q.page_size, after: decodePageToken(q.page_token) };
+}
+
+/** Prisma arguments for one page (repositories fetch size + 1 rows; see toPage). */
+export function pageArgs(page: PageRequest) {
   return {
-    take: pageSize + 1,
+    take: page.size + 1,
     orderBy: { id: 'asc' as const },
-    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+    ...(page.after ? { cursor: { id: page.after }, skip: 1 } : {}),
   };
 }

@@ -1,23 +1,28 @@
 /**
  * Requests per minute per credential (cloud API key or session), counted in Redis so every
- * API instance shares the budget: fixed one-minute windows, 429 with Retry-After.
+ * API instance shares the budget: fixed one-minute windows, 429 with Retry-After. The window
+ * comes from `now`, the caller's clock, so tests can pin it.
  */
 import type { Redis } from 'ioredis';
 import { problems } from './problem.js';
+
+export const RATE_WINDOW_MS = 60_000;
 
 export async function checkRateLimit(
   redis: Redis,
   credentialId: string,
   perMinute: number,
+  now: number,
 ): Promise<void> {
-  const now = Date.now();
-  const window = Math.floor(now / 60_000);
+  const window = Math.floor(now / RATE_WINDOW_MS);
   const key = `rl:${credentialId}:${window}`;
-  const [[, count]] = (await redis.multi().incr(key).pexpire(key, 61_000).exec()) as [
-    [null, number],
-    unknown,
-  ];
+  const [[, count]] = (await redis
+    .multi()
+    .incr(key)
+    .pexpire(key, RATE_WINDOW_MS + 1_000)
+    .exec()) as [[null, number], unknown];
   if (count > perMinute) {
-    throw problems.tooManyRequests(Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)));
+    const untilNext = (window + 1) * RATE_WINDOW_MS - now;
+    throw problems.tooManyRequests(Math.max(1, Math.ceil(untilNext / 1000)));
   }
 }

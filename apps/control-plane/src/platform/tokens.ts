@@ -4,3 +4,4 @@ export const DB = Symbol('Db');
 export const CONFIG = Symbol('ControlPlaneConfig');
 export const REDIS = Symbol('Redis');
 export const QUEUES = Symbol('Queues');
+export const CLOCK = Symbol('Clock');

@@ -57,3 +57,9 @@ export const displayName = z
 
 export const idParam = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}-[a-z0-9]{1,40}$`), `must be a ${prefix}- id`);
+
+/** Email addresses, compared lower-case. */
+export const emailAddress = z
+  .email('must be an email address')
+  .max(254)
+  .transform((e) => e.toLowerCase());

@@ -31,6 +31,7 @@ import {
 } from '@tributary/contracts';
 import type { Agent, Db } from '@tributary/db';
 import { Public } from '../../platform/actor.js';
+import { DeletionHooks } from '../../platform/deletion-hooks.js';
 import { problems } from '../../platform/problem.js';
 import { DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
@@ -75,6 +76,7 @@ export class AgentController {
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
+    @Inject(DeletionHooks) private readonly hooks: DeletionHooks,
   ) {}
 
   @Get('desired-state')
@@ -93,7 +95,7 @@ export class AgentController {
     @Req() req: AgentRequest,
     @Body(new Validate(observedStateSchema)) body: ObservedState,
   ): Promise<void> {
-    await applyObservedState(this.db, req.agent!.id, body);
+    await applyObservedState(this.db, req.agent!.id, body, this.hooks);
   }
 
   @Post('usage')

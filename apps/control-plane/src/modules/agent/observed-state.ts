@@ -5,12 +5,14 @@
  * vanish once the pool no longer has them); topics READY / FAILED / removed.
  */
 import type { ObservedState, PoolObservation } from '@tributary/contracts';
-import type { Db, Prisma } from '@tributary/db';
+import { asClusterId, asOrgId, type Db, type Prisma, type Tx as OpaqueTx } from '@tributary/db';
+import type { DeletionHooks } from '../../platform/deletion-hooks.js';
 
 export async function applyObservedState(
   db: Db,
   agentId: string,
   state: ObservedState,
+  hooks: DeletionHooks,
 ): Promise<void> {
   await db.agent.update({
     where: { id: agentId },
@@ -39,7 +41,14 @@ export async function applyObservedState(
           observedAt: new Date(pool.observedAt),
         },
       });
-      await applyClusterStatus(tx, cluster, pool);
+      const deleted = await applyClusterStatus(tx, cluster, pool);
+      // The pool is gone: what other contexts keep for the cluster (keys, topics, ACLs) goes.
+      if (deleted)
+        await hooks.cascade(
+          'cluster',
+          { orgId: asOrgId(cluster.orgId), clusterId: asClusterId(cluster.id) },
+          tx as unknown as OpaqueTx,
+        );
       await applyKeys(tx, pool);
       await applyTopics(tx, pool);
     });
@@ -62,7 +71,9 @@ async function finishOperation(
   });
 }
 
-async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation) {
+/** Moves the cluster's status; true when it became DELETED. */
+async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation): Promise<boolean> {
+  let deleted = false;
   const data: Prisma.KafkaClusterUpdateInput = {
     observedGeneration: pool.observedGeneration,
     bootstrap: pool.bootstrap,
@@ -78,6 +89,7 @@ async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation) {
         version: { increment: 1 },
       });
       await finishOperation(tx, c.id, 'cluster.delete', true, null);
+      deleted = true;
     }
   } else if (c.status !== 'DELETED') {
     if (pool.phase === 'FAILED') {
@@ -95,6 +107,7 @@ async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation) {
     }
   }
   await tx.kafkaCluster.update({ where: { id: c.id }, data });
+  return deleted;
 }
 
 async function applyKeys(tx: Tx, pool: PoolObservation) {

@@ -8,14 +8,15 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { parseCookie } from 'cookie';
 import type { Redis } from 'ioredis';
-import type { Db } from '@tributary/db';
 import type { ControlPlaneConfig } from '../../config.js';
 import { PUBLIC_ROUTE, type Actor, type ActorRequest } from '../../platform/actor.js';
 import { safeEqual, sha256 } from '../../platform/crypto.js';
 import { problems } from '../../platform/problem.js';
 import { checkRateLimit } from '../../platform/rate-limit.js';
-import { CONFIG, DB, REDIS } from '../../platform/tokens.js';
+import type { Clock } from '../../platform/clock.js';
+import { CLOCK, CONFIG, REDIS } from '../../platform/tokens.js';
 import { AuthError } from './auth.errors.js';
+import { AuthRepository } from './auth.repository.js';
 import { SESSION_COOKIE, parseBearer } from './credentials.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,9 +25,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(DB) private readonly db: Db,
+    @Inject(AuthRepository) private readonly auth: AuthRepository,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: ControlPlaneConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -42,7 +44,12 @@ export class AuthGuard implements CanActivate {
     if (actor) req.actor = actor;
     if (isPublic) return true;
     if (!actor) throw problems.unauthenticated();
-    await checkRateLimit(this.redis, actor.credentialId, this.config.rateLimitPerMinute);
+    await checkRateLimit(
+      this.redis,
+      actor.credentialId,
+      this.config.rateLimitPerMinute,
+      this.clock(),
+    );
     return true;
   }
 
@@ -55,15 +62,10 @@ export class AuthGuard implements CanActivate {
         throw problems.unauthenticated(
           'the Authorization header must be "Bearer <key id>.<secret>"',
         );
-      const key = await this.db.cloudApiKey.findUnique({
-        where: { id: bearer.keyId },
-        include: { serviceAccount: { select: { orgId: true } } },
-      });
+      const key = await this.auth.cloudKey(bearer.keyId);
       if (!key || !safeEqual(key.secretHash, sha256(bearer.secret)))
         throw problems.unauthenticated('unknown or revoked API key');
-      void this.db.cloudApiKey
-        .update({ where: { id: key.id }, data: { lastUsedAt: new Date() } })
-        .catch(() => undefined);
+      void this.auth.touchCloudKey(key.id, new Date(this.clock())).catch(() => undefined);
       if (key.userId)
         return { kind: 'user', id: key.userId, via: 'apiKey', credentialId: key.id, ...from };
       if (key.serviceAccountId) {
@@ -80,8 +82,8 @@ export class AuthGuard implements CanActivate {
     }
     const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
     if (!token) return null;
-    const session = await this.db.session.findUnique({ where: { tokenHash: sha256(token) } });
-    if (!session || session.expiresAt.getTime() < Date.now())
+    const session = await this.auth.sessionByTokenHash(sha256(token));
+    if (!session || session.expiresAt.getTime() < this.clock())
       throw problems.unauthenticated('the session has expired; log in again');
     if (!SAFE_METHODS.has(req.method)) {
       const csrf = req.headers['x-csrf-token'];

@@ -1,4 +1,4 @@
-/** Request bodies and the view of Kafka clusters. */
+/** The cluster name rule and the view (response body) of Kafka clusters. */
 import { z } from 'zod';
 import type { KafkaCluster } from '@tributary/db';
 
@@ -9,26 +9,6 @@ export const clusterName = z
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
     'letters, digits, space, ".", "_" and "-", starting with a letter or digit',
-  );
-
-export const createClusterBody = z.strictObject({
-  environment_id: z.string().max(64),
-  name: clusterName,
-  plan: z.enum(['basic', 'standard', 'dedicated']),
-  /** dedicated only. */
-  brokers: z.number().int().min(1).max(64).optional(),
-  region: z
-    .string()
-    .regex(/^[a-z0-9-]{1,32}$/, 'lower-case letters, digits and "-"')
-    .optional(),
-  deletion_protection: z.boolean().default(false),
-});
-
-export const updateClusterBody = z
-  .strictObject({ name: clusterName.optional(), deletion_protection: z.boolean().optional() })
-  .refine(
-    (b) => b.name !== undefined || b.deletion_protection !== undefined,
-    'name or deletion_protection is required',
   );
 
 export function clusterView(c: KafkaCluster) {

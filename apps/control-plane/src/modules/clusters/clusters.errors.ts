@@ -1,4 +1,5 @@
 /** The clusters context's exception. */
+import { contextFilter } from '../../platform/exception-filters.js';
 import { ProblemError } from '../../platform/problem.js';
 
 export class ClustersError extends ProblemError {
@@ -41,3 +42,4 @@ export class ClustersError extends ProblemError {
     return new ClustersError(409, 'cluster-busy', 'Conflict', `the cluster is ${status}`);
   }
 }
+export const ClustersExceptionFilter = contextFilter(ClustersError);

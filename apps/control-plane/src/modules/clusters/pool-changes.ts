@@ -3,31 +3,20 @@
  * makes it: the cluster's spec generation and its agent's revision both increase, and
  * waiting long-polls in this process wake at once (others notice within their poll step).
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { Db, Prisma } from '@tributary/db';
-
-type Tx = Prisma.TransactionClient | Db;
+import type { ClusterId, OrgId, Tx } from '@tributary/db';
+import { ClustersRepository } from './clusters.repository.js';
 
 @Injectable()
 export class PoolChanges {
   readonly events = new EventEmitter().setMaxListeners(0);
 
+  constructor(@Inject(ClustersRepository) private readonly clusters: ClustersRepository) {}
+
   /** Call inside the transaction; returns the agent to notify after commit. */
-  async bump(tx: Tx, clusterId: string, opts: { pool?: boolean } = {}): Promise<string | null> {
-    const c = await tx.kafkaCluster.update({
-      where: { id: clusterId },
-      data: { generation: { increment: 1 } },
-      select: { generation: true, agentId: true },
-    });
-    if (opts.pool)
-      await tx.kafkaCluster.update({
-        where: { id: clusterId },
-        data: { poolGeneration: c.generation },
-      });
-    if (c.agentId)
-      await tx.agent.update({ where: { id: c.agentId }, data: { revision: { increment: 1 } } });
-    return c.agentId;
+  bump(tx: Tx, orgId: OrgId, clusterId: ClusterId, opts: { pool?: boolean } = {}) {
+    return this.clusters.bumpGeneration(orgId, clusterId, tx, opts);
   }
 
   notify(agentId: string | null): void {

@@ -1,4 +1,4 @@
-/** Environments: named groups of clusters inside an organization. */
+/** Environments: named groups of clusters inside an organization (HTTP mapping only). */
 import {
   Body,
   Controller,
@@ -17,56 +17,42 @@ import {
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { dbCall, DbConflictError, newId, type Db } from '@tributary/db';
+import { asEnvironmentId } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
-import { contextFilter } from '../../platform/exception-filters.js';
-import { checkIfMatch, setEtag } from '../../platform/etag.js';
+import { ifMatchVersion, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
-import { ProblemError, problems } from '../../platform/problem.js';
-import { DB } from '../../platform/tokens.js';
-import { Validate, displayName } from '../../platform/validation.js';
+import { pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
+import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { EnvironmentsExceptionFilter } from './environments.errors.js';
+import { environmentView } from './environments.views.js';
+import {
+  CreateEnvironmentCommand,
+  createEnvironmentBody,
+} from './use-cases/create-environment/create-environment.command.js';
+import { CreateEnvironmentUseCase } from './use-cases/create-environment/create-environment.use-case.js';
+import { DeleteEnvironmentUseCase } from './use-cases/delete-environment/delete-environment.use-case.js';
+import { GetEnvironmentUseCase } from './use-cases/get-environment/get-environment.use-case.js';
+import { ListEnvironmentsUseCase } from './use-cases/list-environments/list-environments.use-case.js';
+import {
+  UpdateEnvironmentCommand,
+  updateEnvironmentBody,
+} from './use-cases/update-environment/update-environment.command.js';
+import { UpdateEnvironmentUseCase } from './use-cases/update-environment/update-environment.use-case.js';
 
-export class EnvironmentsError extends ProblemError {
-  static duplicateName() {
-    return new EnvironmentsError(
-      409,
-      'duplicate-name',
-      'Conflict',
-      'an environment with this name exists in the organization',
-      [{ pointer: '/name', detail: 'already used' }],
-    );
-  }
-  static notEmpty() {
-    return new EnvironmentsError(
-      409,
-      'environment-not-empty',
-      'Conflict',
-      'delete the clusters of this environment first',
-    );
-  }
-}
-
-const createBody = z.strictObject({ organization_id: z.string().max(64), name: displayName });
-const updateBody = z.strictObject({ name: displayName });
 const listQuery = z.strictObject({ ...pageQuery, organization_id: z.string().max(64) });
-const view = (e: { id: string; orgId: string; name: string; createdAt: Date }) => ({
-  id: e.id,
-  organization_id: e.orgId,
-  name: e.name,
-  created_at: e.createdAt.toISOString(),
-});
 
 @ApiTags('environments')
-@UseFilters(contextFilter(EnvironmentsError))
+@UseFilters(EnvironmentsExceptionFilter)
 @Controller('v1/environments')
 export class EnvironmentsController {
   constructor(
-    @Inject(DB) private readonly db: Db,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(ListEnvironmentsUseCase) private readonly listEnvs: ListEnvironmentsUseCase,
+    @Inject(CreateEnvironmentUseCase) private readonly createEnv: CreateEnvironmentUseCase,
+    @Inject(GetEnvironmentUseCase) private readonly getEnv: GetEnvironmentUseCase,
+    @Inject(UpdateEnvironmentUseCase) private readonly updateEnv: UpdateEnvironmentUseCase,
+    @Inject(DeleteEnvironmentUseCase) private readonly deleteEnv: DeleteEnvironmentUseCase,
   ) {}
 
   @Get()
@@ -75,37 +61,19 @@ export class EnvironmentsController {
     @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
   ) {
     const orgId = await this.access.requireOrg(actor, q.organization_id, 'env:read');
-    const rows = await this.db.environment.findMany({
-      where: { orgId },
-      ...pageArgs(q.page_size, q.page_token),
-    });
-    return toPage(rows, q.page_size, view);
+    const rows = await this.listEnvs.execute({ orgId, page: pageRequest(q) });
+    return toPage(rows, q.page_size, environmentView);
   }
 
   @Post()
-  @ApiBody({ schema: openApiSchema(createBody) })
+  @ApiBody({ schema: openApiSchema(createEnvironmentBody) })
   async create(
     @CurrentActor() actor: Actor,
-    @Body(new Validate(createBody)) body: z.output<typeof createBody>,
+    @Body(new Validate(createEnvironmentBody)) body: z.output<typeof createEnvironmentBody>,
   ) {
     const orgId = await this.access.requireOrg(actor, body.organization_id, 'env:manage');
-    const id = newId('environment');
-    try {
-      const env = await dbCall(() =>
-        this.db.environment.create({ data: { id, orgId, name: body.name } }),
-      );
-      await this.audit.record(
-        actor,
-        orgId,
-        'environment.create',
-        { type: 'environment', id },
-        { name: body.name },
-      );
-      return view(env);
-    } catch (e) {
-      if (e instanceof DbConflictError) throw EnvironmentsError.duplicateName();
-      throw e;
-    }
+    const env = await this.createEnv.execute(CreateEnvironmentCommand.create(orgId, actor, body));
+    return environmentView(env);
   }
 
   @Get(':id')
@@ -115,59 +83,37 @@ export class EnvironmentsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.environment(actor, id, 'env:read');
-    const env = await this.db.environment.findFirstOrThrow({ where: { id, orgId } });
+    const env = await this.getEnv.execute({ orgId, environmentId: asEnvironmentId(id) });
     setEtag(res, env.version);
-    return view(env);
+    return environmentView(env);
   }
 
   @Patch(':id')
-  @ApiBody({ schema: openApiSchema(updateBody) })
+  @ApiBody({ schema: openApiSchema(updateEnvironmentBody) })
   async update(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
-    @Body(new Validate(updateBody)) body: z.output<typeof updateBody>,
+    @Body(new Validate(updateEnvironmentBody)) body: z.output<typeof updateEnvironmentBody>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.environment(actor, id, 'env:manage');
-    const env = await this.db.environment.findFirstOrThrow({ where: { id, orgId } });
-    checkIfMatch(req, env.version);
-    try {
-      const n = await dbCall(() =>
-        this.db.environment.updateMany({
-          where: { id, orgId, version: env.version },
-          data: { name: body.name, version: { increment: 1 } },
-        }),
-      );
-      if (n.count === 0) throw problems.preconditionFailed('the environment changed meanwhile');
-    } catch (e) {
-      if (e instanceof DbConflictError) throw EnvironmentsError.duplicateName();
-      throw e;
-    }
-    const updated = await this.db.environment.findFirstOrThrow({ where: { id, orgId } });
-    await this.audit.record(
-      actor,
+    const cmd = UpdateEnvironmentCommand.create(
       orgId,
-      'environment.update',
-      { type: 'environment', id },
-      { name: body.name },
+      actor,
+      asEnvironmentId(id),
+      body,
+      ifMatchVersion(req),
     );
-    setEtag(res, updated.version);
-    return view(updated);
+    const env = await this.updateEnv.execute(cmd);
+    setEtag(res, env.version);
+    return environmentView(env);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const orgId = await this.access.environment(actor, id, 'env:manage');
-    const live = await this.db.kafkaCluster.count({
-      where: { orgId, environmentId: id, status: { not: 'DELETED' } },
-    });
-    if (live > 0) throw EnvironmentsError.notEmpty();
-    await this.db.$transaction([
-      this.db.kafkaCluster.deleteMany({ where: { orgId, environmentId: id } }),
-      this.db.environment.deleteMany({ where: { id, orgId } }),
-    ]);
-    await this.audit.record(actor, orgId, 'environment.delete', { type: 'environment', id });
+    await this.deleteEnv.execute({ orgId, actor, environmentId: asEnvironmentId(id) });
   }
 }

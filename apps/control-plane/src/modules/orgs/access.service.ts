@@ -1,36 +1,35 @@
 /**
- * Tenancy and roles in one place. A resource id is first resolved to its organization (the
- * only lookups not scoped by org id), then the caller's membership there is checked: a
- * caller outside the organization gets 404 (it cannot learn the resource exists), a member
- * without the permission gets 403.
+ * Tenancy and roles in one place. A resource id is first resolved to its organization by
+ * the owning context's `ownerOf` lookup (registered at start-up, so this context imports
+ * none of them; the only lookups not scoped by org id), then the caller's membership there
+ * is checked: a caller outside the organization gets 404 (it cannot learn the resource
+ * exists), a member without the permission gets 403. The `OrgId` returned is the only way
+ * use cases get one.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { asOrgId, type Db, type OrgId, type Role } from '@tributary/db';
+import { asOrgId, type OrgId, type Role } from '@tributary/db';
 import type { Actor } from '../../platform/actor.js';
 import { problems } from '../../platform/problem.js';
-import { DB } from '../../platform/tokens.js';
+import { OrgsRepository } from './orgs.repository.js';
 import { ROLE_PERMISSIONS, type Permission } from './permissions.js';
 
-export type ResourceKind =
-  | 'organization'
-  | 'environment'
-  | 'cluster'
-  | 'service account'
-  | 'api key'
-  | 'operation'
-  | 'invitation';
+export type OwnedResource = 'environment' | 'cluster' | 'service account' | 'api key' | 'operation';
+export type ResourceKind = OwnedResource | 'organization' | 'invitation';
+/** The organization owning a resource id, or null when there is no such resource. */
+export type OwnerLookup = (id: string) => Promise<string | null>;
 
 @Injectable()
 export class AccessService {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  private readonly owners = new Map<OwnedResource, OwnerLookup>();
 
-  async roleIn(actor: Actor, orgId: string): Promise<Role | null> {
-    const where =
-      actor.kind === 'user'
-        ? { orgId_userId: { orgId, userId: actor.id } }
-        : { orgId_serviceAccountId: { orgId, serviceAccountId: actor.id } };
-    const m = await this.db.membership.findUnique({ where, select: { role: true } });
-    return m?.role ?? null;
+  constructor(@Inject(OrgsRepository) private readonly orgs: OrgsRepository) {}
+
+  registerOwner(kind: OwnedResource, lookup: OwnerLookup): void {
+    this.owners.set(kind, lookup);
+  }
+
+  roleIn(actor: Actor, orgId: string): Promise<Role | null> {
+    return this.orgs.membershipRole(orgId, actor);
   }
 
   /** The org id, once the actor holds `permission` there; 404 for non-members. */
@@ -51,37 +50,36 @@ export class AccessService {
     return asOrgId(orgId);
   }
 
-  async environment(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
-    const row = await this.db.environment.findUnique({ where: { id }, select: { orgId: true } });
-    return this.requireOrg(actor, row?.orgId, permission, 'environment');
+  /** The organization of resource `id` of `kind`, once the actor holds `permission` there. */
+  async require(
+    kind: OwnedResource,
+    actor: Actor,
+    id: string,
+    permission: Permission,
+  ): Promise<OrgId> {
+    const lookup = this.owners.get(kind);
+    if (!lookup) throw new Error(`no owner lookup registered for ${kind}`);
+    return this.requireOrg(actor, await lookup(id), permission, kind);
   }
 
-  /** Clusters that are DELETED are gone for every route. */
-  async cluster(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
-    const row = await this.db.kafkaCluster.findUnique({
-      where: { id },
-      select: { orgId: true, status: true },
-    });
-    return this.requireOrg(
-      actor,
-      row && row.status !== 'DELETED' ? row.orgId : null,
-      permission,
-      'cluster',
-    );
+  environment(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
+    return this.require('environment', actor, id, permission);
   }
 
-  async serviceAccount(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
-    const row = await this.db.serviceAccount.findUnique({ where: { id }, select: { orgId: true } });
-    return this.requireOrg(actor, row?.orgId, permission, 'service account');
+  /** Clusters that are DELETED are gone for every route (their lookup says so). */
+  cluster(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
+    return this.require('cluster', actor, id, permission);
   }
 
-  async apiKey(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
-    const row = await this.db.clusterApiKey.findUnique({ where: { id }, select: { orgId: true } });
-    return this.requireOrg(actor, row?.orgId, permission, 'api key');
+  serviceAccount(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
+    return this.require('service account', actor, id, permission);
   }
 
-  async operation(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
-    const row = await this.db.operation.findUnique({ where: { id }, select: { orgId: true } });
-    return this.requireOrg(actor, row?.orgId, permission, 'operation');
+  apiKey(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
+    return this.require('api key', actor, id, permission);
+  }
+
+  operation(actor: Actor, id: string, permission: Permission): Promise<OrgId> {
+    return this.require('operation', actor, id, permission);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Organizations, their members (roles) and invitations. Creating an organization makes the
- * caller its OrgAdmin; an invitation's token is shown once, to the inviter, and accepted by
- * the invited user (matching email) with POST /v1/invitations/accept.
+ * Organizations, their members (roles) and invitations: HTTP mapping only. Creating an
+ * organization makes the caller its OrgAdmin; an invitation's token is shown once, to the
+ * inviter, and accepted by the invited user (matching email) with POST /v1/invitations/accept.
  */
 import {
   Body,
@@ -21,68 +21,81 @@ import {
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { dbCall, DbConflictError, newId, type Db } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
-import { randomToken, sha256 } from '../../platform/crypto.js';
-import { checkIfMatch, setEtag } from '../../platform/etag.js';
+import { ifMatchVersion, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
-import { problems } from '../../platform/problem.js';
-import { DB } from '../../platform/tokens.js';
+import { pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { Validate } from '../../platform/validation.js';
-import { AuditService } from '../audit/audit.service.js';
 import { AccessService } from './access.service.js';
-import { OrgsError, OrgsExceptionFilter } from './orgs.errors.js';
+import { OrgsExceptionFilter } from './orgs.errors.js';
+import { invitationView, memberView, orgView } from './orgs.dtos.js';
 import {
+  AcceptInvitationCommand,
   acceptInvitationBody,
+} from './use-cases/accept-invitation/accept-invitation.command.js';
+import { AcceptInvitationUseCase } from './use-cases/accept-invitation/accept-invitation.use-case.js';
+import {
+  CreateInvitationCommand,
   createInvitationBody,
-  createOrgBody,
-  orgView,
+} from './use-cases/create-invitation/create-invitation.command.js';
+import { CreateInvitationUseCase } from './use-cases/create-invitation/create-invitation.use-case.js';
+import {
+  CreateOrganizationCommand,
+  createOrganizationBody,
+} from './use-cases/create-organization/create-organization.command.js';
+import { CreateOrganizationUseCase } from './use-cases/create-organization/create-organization.use-case.js';
+import { GetOrganizationUseCase } from './use-cases/get-organization/get-organization.use-case.js';
+import { ListInvitationsUseCase } from './use-cases/list-invitations/list-invitations.use-case.js';
+import { ListMembersUseCase } from './use-cases/list-members/list-members.use-case.js';
+import { ListOrganizationsUseCase } from './use-cases/list-organizations/list-organizations.use-case.js';
+import { RemoveMemberUseCase } from './use-cases/remove-member/remove-member.use-case.js';
+import { RevokeInvitationUseCase } from './use-cases/revoke-invitation/revoke-invitation.use-case.js';
+import {
+  UpdateMemberCommand,
   updateMemberBody,
-  updateOrgBody,
-} from './orgs.dtos.js';
+} from './use-cases/update-member/update-member.command.js';
+import { UpdateMemberUseCase } from './use-cases/update-member/update-member.use-case.js';
+import {
+  UpdateOrganizationCommand,
+  updateOrganizationBody,
+} from './use-cases/update-organization/update-organization.command.js';
+import { UpdateOrganizationUseCase } from './use-cases/update-organization/update-organization.use-case.js';
 
 const listQuery = z.strictObject(pageQuery);
+type ListQuery = z.output<typeof listQuery>;
 
 @ApiTags('organizations')
 @UseFilters(OrgsExceptionFilter)
 @Controller('v1')
 export class OrgsController {
   constructor(
-    @Inject(DB) private readonly db: Db,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(ListOrganizationsUseCase) private readonly listOrgs: ListOrganizationsUseCase,
+    @Inject(CreateOrganizationUseCase) private readonly createOrg: CreateOrganizationUseCase,
+    @Inject(GetOrganizationUseCase) private readonly getOrg: GetOrganizationUseCase,
+    @Inject(UpdateOrganizationUseCase) private readonly updateOrg: UpdateOrganizationUseCase,
+    @Inject(ListMembersUseCase) private readonly listMembers: ListMembersUseCase,
+    @Inject(UpdateMemberUseCase) private readonly updateMemberRole: UpdateMemberUseCase,
+    @Inject(RemoveMemberUseCase) private readonly removeMemberOf: RemoveMemberUseCase,
+    @Inject(ListInvitationsUseCase) private readonly listInvitations: ListInvitationsUseCase,
+    @Inject(CreateInvitationUseCase) private readonly createInvitation: CreateInvitationUseCase,
+    @Inject(RevokeInvitationUseCase) private readonly revokeInvitation: RevokeInvitationUseCase,
+    @Inject(AcceptInvitationUseCase) private readonly acceptInvitation: AcceptInvitationUseCase,
   ) {}
 
   @Get('organizations')
-  async list(
-    @CurrentActor() actor: Actor,
-    @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
-  ) {
-    const member = actor.kind === 'user' ? { userId: actor.id } : { serviceAccountId: actor.id };
-    const rows = await this.db.organization.findMany({
-      where: { memberships: { some: member } },
-      ...pageArgs(q.page_size, q.page_token),
-    });
+  async list(@CurrentActor() actor: Actor, @Query(new Validate(listQuery, '#query')) q: ListQuery) {
+    const rows = await this.listOrgs.execute({ member: actor, page: pageRequest(q) });
     return toPage(rows, q.page_size, orgView);
   }
 
   @Post('organizations')
-  @ApiBody({ schema: openApiSchema(createOrgBody) })
+  @ApiBody({ schema: openApiSchema(createOrganizationBody) })
   async create(
     @CurrentActor() actor: Actor,
-    @Body(new Validate(createOrgBody)) body: z.output<typeof createOrgBody>,
+    @Body(new Validate(createOrganizationBody)) body: z.output<typeof createOrganizationBody>,
   ) {
-    if (actor.kind !== 'user') throw problems.forbidden('only users create organizations');
-    const id = newId('org');
-    const [org] = await this.db.$transaction([
-      this.db.organization.create({ data: { id, name: body.name } }),
-      this.db.membership.create({
-        data: { id: newId('membership'), orgId: id, userId: actor.id, role: 'OrgAdmin' },
-      }),
-    ]);
-    await this.audit.record(actor, id, 'organization.create', { type: 'organization', id });
-    return orgView(org);
+    return orgView(await this.createOrg.execute(CreateOrganizationCommand.create(actor, body)));
   }
 
   @Get('organizations/:orgId')
@@ -92,36 +105,23 @@ export class OrgsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'org:read');
-    const org = await this.db.organization.findUniqueOrThrow({ where: { id } });
+    const org = await this.getOrg.execute({ orgId: id });
     setEtag(res, org.version);
     return orgView(org);
   }
 
   @Patch('organizations/:orgId')
-  @ApiBody({ schema: openApiSchema(updateOrgBody) })
+  @ApiBody({ schema: openApiSchema(updateOrganizationBody) })
   async update(
     @CurrentActor() actor: Actor,
     @Param('orgId') orgId: string,
-    @Body(new Validate(updateOrgBody)) body: z.output<typeof updateOrgBody>,
+    @Body(new Validate(updateOrganizationBody)) body: z.output<typeof updateOrganizationBody>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'org:manage');
-    const current = await this.db.organization.findUniqueOrThrow({ where: { id } });
-    checkIfMatch(req, current.version);
-    const n = await this.db.organization.updateMany({
-      where: { id, version: current.version },
-      data: { name: body.name, version: { increment: 1 } },
-    });
-    if (n.count === 0) throw problems.preconditionFailed('the organization changed meanwhile');
-    const org = await this.db.organization.findUniqueOrThrow({ where: { id } });
-    await this.audit.record(
-      actor,
-      id,
-      'organization.update',
-      { type: 'organization', id },
-      { name: body.name },
-    );
+    const cmd = UpdateOrganizationCommand.create(id, actor, body, ifMatchVersion(req));
+    const org = await this.updateOrg.execute(cmd);
     setEtag(res, org.version);
     return orgView(org);
   }
@@ -130,21 +130,11 @@ export class OrgsController {
   async members(
     @CurrentActor() actor: Actor,
     @Param('orgId') orgId: string,
-    @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
+    @Query(new Validate(listQuery, '#query')) q: ListQuery,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:read');
-    const rows = await this.db.membership.findMany({
-      where: { orgId: id },
-      include: { user: { select: { email: true, name: true } } },
-      ...pageArgs(q.page_size, q.page_token),
-    });
-    return toPage(rows, q.page_size, (m) => ({
-      id: m.id,
-      role: m.role,
-      user: m.userId ? { id: m.userId, email: m.user?.email, name: m.user?.name } : null,
-      service_account: m.serviceAccountId ? { id: m.serviceAccountId } : null,
-      created_at: m.createdAt.toISOString(),
-    }));
+    const rows = await this.listMembers.execute({ orgId: id, page: pageRequest(q) });
+    return toPage(rows, q.page_size, memberView);
   }
 
   @Patch('organizations/:orgId/members/:memberId')
@@ -156,21 +146,10 @@ export class OrgsController {
     @Body(new Validate(updateMemberBody)) body: z.output<typeof updateMemberBody>,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:manage');
-    const m = await this.db.membership.findFirst({ where: { id: memberId, orgId: id } });
-    if (!m) throw problems.notFound('member');
-    if (m.role === 'OrgAdmin' && body.role !== 'OrgAdmin') await this.keepOneAdmin(id);
-    const updated = await this.db.membership.update({
-      where: { id: m.id },
-      data: { role: body.role, version: { increment: 1 } },
-    });
-    await this.audit.record(
-      actor,
-      id,
-      'member.update',
-      { type: 'membership', id: m.id },
-      { role: body.role },
+    const m = await this.updateMemberRole.execute(
+      UpdateMemberCommand.create(id, actor, memberId, body),
     );
-    return { id: updated.id, role: updated.role };
+    return { id: m.id, role: m.role };
   }
 
   @Delete('organizations/:orgId/members/:memberId')
@@ -181,31 +160,18 @@ export class OrgsController {
     @Param('memberId') memberId: string,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:manage');
-    const m = await this.db.membership.findFirst({ where: { id: memberId, orgId: id } });
-    if (!m) throw problems.notFound('member');
-    if (m.role === 'OrgAdmin') await this.keepOneAdmin(id);
-    await this.db.membership.delete({ where: { id: m.id } });
-    await this.audit.record(actor, id, 'member.remove', { type: 'membership', id: m.id });
+    await this.removeMemberOf.execute({ orgId: id, actor, memberId });
   }
 
   @Get('organizations/:orgId/invitations')
   async invitations(
     @CurrentActor() actor: Actor,
     @Param('orgId') orgId: string,
-    @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
+    @Query(new Validate(listQuery, '#query')) q: ListQuery,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:manage');
-    const rows = await this.db.invitation.findMany({
-      where: { orgId: id },
-      ...pageArgs(q.page_size, q.page_token),
-    });
-    return toPage(rows, q.page_size, (i) => ({
-      id: i.id,
-      email: i.email,
-      role: i.role,
-      status: i.status,
-      expires_at: i.expiresAt.toISOString(),
-    }));
+    const rows = await this.listInvitations.execute({ orgId: id, page: pageRequest(q) });
+    return toPage(rows, q.page_size, invitationView);
   }
 
   @Post('organizations/:orgId/invitations')
@@ -216,24 +182,8 @@ export class OrgsController {
     @Body(new Validate(createInvitationBody)) body: z.output<typeof createInvitationBody>,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:manage');
-    const token = randomToken();
-    const inv = await this.db.invitation.create({
-      data: {
-        id: newId('invitation'),
-        orgId: id,
-        email: body.email,
-        role: body.role,
-        tokenHash: sha256(token),
-        invitedById: actor.id,
-        expiresAt: new Date(Date.now() + 7 * 24 * 3_600_000),
-      },
-    });
-    await this.audit.record(
-      actor,
-      id,
-      'invitation.create',
-      { type: 'invitation', id: inv.id },
-      { email: body.email, role: body.role },
+    const { invitation: inv, token } = await this.createInvitation.execute(
+      CreateInvitationCommand.create(id, actor, body),
     );
     return { id: inv.id, email: inv.email, role: inv.role, status: inv.status, token };
   }
@@ -246,15 +196,7 @@ export class OrgsController {
     @Param('invitationId') invitationId: string,
   ) {
     const id = await this.access.requireOrg(actor, orgId, 'members:manage');
-    const n = await this.db.invitation.updateMany({
-      where: { id: invitationId, orgId: id, status: 'PENDING' },
-      data: { status: 'REVOKED' },
-    });
-    if (n.count === 0) throw problems.notFound('invitation');
-    await this.audit.record(actor, id, 'invitation.revoke', {
-      type: 'invitation',
-      id: invitationId,
-    });
+    await this.revokeInvitation.execute({ orgId: id, actor, invitationId });
   }
 
   @Post('invitations/accept')
@@ -264,33 +206,7 @@ export class OrgsController {
     @CurrentActor() actor: Actor,
     @Body(new Validate(acceptInvitationBody)) body: z.output<typeof acceptInvitationBody>,
   ) {
-    if (actor.kind !== 'user') throw OrgsError.invitationInvalid();
-    const user = await this.db.user.findUniqueOrThrow({ where: { id: actor.id } });
-    const inv = await this.db.invitation.findUnique({ where: { tokenHash: sha256(body.token) } });
-    if (!inv || inv.status !== 'PENDING' || inv.email !== user.email || inv.expiresAt < new Date())
-      throw OrgsError.invitationInvalid();
-    try {
-      await dbCall(() =>
-        this.db.$transaction([
-          this.db.membership.create({
-            data: { id: newId('membership'), orgId: inv.orgId, userId: user.id, role: inv.role },
-          }),
-          this.db.invitation.update({ where: { id: inv.id }, data: { status: 'ACCEPTED' } }),
-        ]),
-      );
-    } catch (e) {
-      if (e instanceof DbConflictError) throw OrgsError.alreadyMember();
-      throw e;
-    }
-    await this.audit.record(actor, inv.orgId, 'invitation.accept', {
-      type: 'invitation',
-      id: inv.id,
-    });
-    return { organization: { id: inv.orgId }, role: inv.role };
-  }
-
-  private async keepOneAdmin(orgId: string): Promise<void> {
-    const admins = await this.db.membership.count({ where: { orgId, role: 'OrgAdmin' } });
-    if (admins <= 1) throw OrgsError.lastAdmin();
+    const r = await this.acceptInvitation.execute(AcceptInvitationCommand.create(actor, body));
+    return { organization: { id: r.orgId }, role: r.role };
   }
 }

@@ -1,7 +1,5 @@
-/** Request bodies and views of organizations, members and invitations. */
-import { z } from 'zod';
-import { email } from '../auth/auth.dtos.js';
-import { displayName } from '../../platform/validation.js';
+/** Roles and the views (response bodies) of organizations, members and invitations. */
+import type { Invitation, Membership, Organization } from '@tributary/db';
 
 export const ROLES = [
   'OrgAdmin',
@@ -10,13 +8,25 @@ export const ROLES = [
   'BillingAdmin',
   'Viewer',
 ] as const;
-export const createOrgBody = z.strictObject({ name: displayName });
-export const updateOrgBody = z.strictObject({ name: displayName });
-export const updateMemberBody = z.strictObject({ role: z.enum(ROLES) });
-export const createInvitationBody = z.strictObject({ email, role: z.enum(ROLES) });
-export const acceptInvitationBody = z.strictObject({ token: z.string().min(20).max(200) });
-export const orgView = (o: { id: string; name: string; createdAt: Date }) => ({
+
+export const orgView = (o: Pick<Organization, 'id' | 'name' | 'createdAt'>) => ({
   id: o.id,
   name: o.name,
   created_at: o.createdAt.toISOString(),
+});
+
+export const memberView = (m: Membership & { user: { email: string; name: string } | null }) => ({
+  id: m.id,
+  role: m.role,
+  user: m.userId ? { id: m.userId, email: m.user?.email, name: m.user?.name } : null,
+  service_account: m.serviceAccountId ? { id: m.serviceAccountId } : null,
+  created_at: m.createdAt.toISOString(),
+});
+
+export const invitationView = (i: Invitation) => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  status: i.status,
+  expires_at: i.expiresAt.toISOString(),
 });

@@ -1,8 +1,8 @@
 /**
- * Service accounts: non-human principals of an organization. Cluster API keys owned by one
- * authenticate as `User:<service account id>`; cloud API keys owned by one call the REST
- * API with the service account's organization role (none by default: grant one by adding
- * `role` at creation).
+ * Service accounts: non-human principals of an organization (HTTP mapping only). Cluster API
+ * keys owned by one authenticate as `User:<service account id>`; cloud API keys owned by one
+ * call the REST API with the service account's organization role (none by default: grant
+ * one by adding `role` at creation).
  */
 import {
   Body,
@@ -22,69 +22,45 @@ import {
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { dbCall, DbConflictError, newId, type Db, type ServiceAccount } from '@tributary/db';
+import { asServiceAccountId } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
-import { contextFilter } from '../../platform/exception-filters.js';
-import { checkIfMatch, setEtag } from '../../platform/etag.js';
+import { ifMatchVersion, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { pageArgs, pageQuery, toPage } from '../../platform/pagination.js';
-import { ProblemError, problems } from '../../platform/problem.js';
-import { DB } from '../../platform/tokens.js';
-import { Validate, displayName } from '../../platform/validation.js';
+import { pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
+import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
-import { ROLES } from '../orgs/orgs.dtos.js';
+import { ServiceAccountsExceptionFilter } from './service-accounts.errors.js';
+import { serviceAccountView } from './service-accounts.views.js';
+import {
+  CreateServiceAccountCommand,
+  createServiceAccountBody,
+} from './use-cases/create-service-account/create-service-account.command.js';
+import { CreateServiceAccountUseCase } from './use-cases/create-service-account/create-service-account.use-case.js';
+import { DeleteServiceAccountUseCase } from './use-cases/delete-service-account/delete-service-account.use-case.js';
+import { GetServiceAccountUseCase } from './use-cases/get-service-account/get-service-account.use-case.js';
+import { ListServiceAccountsUseCase } from './use-cases/list-service-accounts/list-service-accounts.use-case.js';
+import {
+  UpdateServiceAccountCommand,
+  updateServiceAccountBody,
+} from './use-cases/update-service-account/update-service-account.command.js';
+import { UpdateServiceAccountUseCase } from './use-cases/update-service-account/update-service-account.use-case.js';
 
-export class ServiceAccountsError extends ProblemError {
-  static duplicateName() {
-    return new ServiceAccountsError(
-      409,
-      'duplicate-name',
-      'Conflict',
-      'a service account with this name exists',
-      [{ pointer: '/name', detail: 'already used' }],
-    );
-  }
-  static hasKeys() {
-    return new ServiceAccountsError(
-      409,
-      'service-account-in-use',
-      'Conflict',
-      'delete the API keys of this service account first',
-    );
-  }
-}
-
-const createBody = z.strictObject({
-  organization_id: z.string().max(64),
-  name: displayName,
-  description: z.string().max(500).default(''),
-  role: z.enum(ROLES).optional(),
-});
-const updateBody = z
-  .strictObject({ name: displayName.optional(), description: z.string().max(500).optional() })
-  .refine(
-    (b) => b.name !== undefined || b.description !== undefined,
-    'name or description is required',
-  );
 const listQuery = z.strictObject({ ...pageQuery, organization_id: z.string().max(64) });
-const view = (s: ServiceAccount) => ({
-  id: s.id,
-  organization_id: s.orgId,
-  name: s.name,
-  description: s.description,
-  principal: `User:${s.id}`,
-  created_at: s.createdAt.toISOString(),
-});
 
 @ApiTags('service accounts')
-@UseFilters(contextFilter(ServiceAccountsError))
+@UseFilters(ServiceAccountsExceptionFilter)
 @Controller('v1/service-accounts')
 export class ServiceAccountsController {
   constructor(
-    @Inject(DB) private readonly db: Db,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(ListServiceAccountsUseCase) private readonly listAccounts: ListServiceAccountsUseCase,
+    @Inject(CreateServiceAccountUseCase)
+    private readonly createAccount: CreateServiceAccountUseCase,
+    @Inject(GetServiceAccountUseCase) private readonly getAccount: GetServiceAccountUseCase,
+    @Inject(UpdateServiceAccountUseCase)
+    private readonly updateAccount: UpdateServiceAccountUseCase,
+    @Inject(DeleteServiceAccountUseCase)
+    private readonly deleteAccount: DeleteServiceAccountUseCase,
   ) {}
 
   @Get()
@@ -93,49 +69,19 @@ export class ServiceAccountsController {
     @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
   ) {
     const orgId = await this.access.requireOrg(actor, q.organization_id, 'sa:read');
-    const rows = await this.db.serviceAccount.findMany({
-      where: { orgId },
-      ...pageArgs(q.page_size, q.page_token),
-    });
-    return toPage(rows, q.page_size, view);
+    const rows = await this.listAccounts.execute({ orgId, page: pageRequest(q) });
+    return toPage(rows, q.page_size, serviceAccountView);
   }
 
   @Post()
-  @ApiBody({ schema: openApiSchema(createBody) })
+  @ApiBody({ schema: openApiSchema(createServiceAccountBody) })
   async create(
     @CurrentActor() actor: Actor,
-    @Body(new Validate(createBody)) body: z.output<typeof createBody>,
+    @Body(new Validate(createServiceAccountBody)) body: z.output<typeof createServiceAccountBody>,
   ) {
     const orgId = await this.access.requireOrg(actor, body.organization_id, 'sa:manage');
-    if (body.role === 'OrgAdmin') await this.access.requireOrg(actor, orgId, 'members:manage');
-    const id = newId('serviceAccount');
-    try {
-      const [sa] = await dbCall(() =>
-        this.db.$transaction([
-          this.db.serviceAccount.create({
-            data: { id, orgId, name: body.name, description: body.description },
-          }),
-          ...(body.role
-            ? [
-                this.db.membership.create({
-                  data: { id: newId('membership'), orgId, serviceAccountId: id, role: body.role },
-                }),
-              ]
-            : []),
-        ]),
-      );
-      await this.audit.record(
-        actor,
-        orgId,
-        'service_account.create',
-        { type: 'service_account', id },
-        { name: body.name },
-      );
-      return view(sa as ServiceAccount);
-    } catch (e) {
-      if (e instanceof DbConflictError) throw ServiceAccountsError.duplicateName();
-      throw e;
-    }
+    const cmd = CreateServiceAccountCommand.create(orgId, actor, body);
+    return serviceAccountView(await this.createAccount.execute(cmd));
   }
 
   @Get(':id')
@@ -145,57 +91,37 @@ export class ServiceAccountsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.serviceAccount(actor, id, 'sa:read');
-    const sa = await this.db.serviceAccount.findFirstOrThrow({ where: { id, orgId } });
+    const sa = await this.getAccount.execute({ orgId, serviceAccountId: asServiceAccountId(id) });
     setEtag(res, sa.version);
-    return view(sa);
+    return serviceAccountView(sa);
   }
 
   @Patch(':id')
-  @ApiBody({ schema: openApiSchema(updateBody) })
+  @ApiBody({ schema: openApiSchema(updateServiceAccountBody) })
   async update(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
-    @Body(new Validate(updateBody)) body: z.output<typeof updateBody>,
+    @Body(new Validate(updateServiceAccountBody)) body: z.output<typeof updateServiceAccountBody>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.serviceAccount(actor, id, 'sa:manage');
-    const sa = await this.db.serviceAccount.findFirstOrThrow({ where: { id, orgId } });
-    checkIfMatch(req, sa.version);
-    try {
-      const n = await dbCall(() =>
-        this.db.serviceAccount.updateMany({
-          where: { id, orgId, version: sa.version },
-          data: { ...body, version: { increment: 1 } },
-        }),
-      );
-      if (n.count === 0) throw problems.preconditionFailed('the service account changed meanwhile');
-    } catch (e) {
-      if (e instanceof DbConflictError) throw ServiceAccountsError.duplicateName();
-      throw e;
-    }
-    const updated = await this.db.serviceAccount.findFirstOrThrow({ where: { id, orgId } });
-    await this.audit.record(
-      actor,
+    const cmd = UpdateServiceAccountCommand.create(
       orgId,
-      'service_account.update',
-      { type: 'service_account', id },
+      actor,
+      asServiceAccountId(id),
       body,
+      ifMatchVersion(req),
     );
+    const updated = await this.updateAccount.execute(cmd);
     setEtag(res, updated.version);
-    return view(updated);
+    return serviceAccountView(updated);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const orgId = await this.access.serviceAccount(actor, id, 'sa:manage');
-    const keys = await this.db.clusterApiKey.count({ where: { orgId, ownerServiceAccountId: id } });
-    if (keys > 0) throw ServiceAccountsError.hasKeys();
-    await this.db.serviceAccount.deleteMany({ where: { id, orgId } });
-    await this.audit.record(actor, orgId, 'service_account.delete', {
-      type: 'service_account',
-      id,
-    });
+    await this.deleteAccount.execute({ orgId, actor, serviceAccountId: asServiceAccountId(id) });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Topics of a cluster, managed through the control plane: the desired topic (name,
- * partitions, configs) goes to the pool in the agent's desired state; list and describe merge
- * it with what the agent observed, so topics created by Kafka clients show too (managed=false).
+ * Topics of a cluster, managed through the control plane (HTTP mapping only): the desired
+ * topic goes to the pool in the agent's desired state; list and describe merge it with what
+ * the agent observed, so topics created by Kafka clients show too (managed=false).
  */
 import {
   Body,
@@ -19,181 +19,62 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { dbCall, DbConflictError, newId, type Db, type Topic } from '@tributary/db';
-import type { PoolObservation } from '@tributary/contracts';
+import type { z } from 'zod';
+import { asClusterId } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
-import { contextFilter } from '../../platform/exception-filters.js';
-import { checkIfMatch, setEtag } from '../../platform/etag.js';
+import { ifMatchVersion, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
-import { ProblemError, problems } from '../../platform/problem.js';
-import { DB } from '../../platform/tokens.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
-import { PLANS } from '../clusters/plans.js';
-import { PoolChanges } from '../clusters/pool-changes.js';
-
-export class TopicsError extends ProblemError {
-  static duplicate(name: string) {
-    return new TopicsError(409, 'duplicate-name', 'Conflict', `topic ${name} exists`, [
-      { pointer: '/name', detail: 'already exists' },
-    ]);
-  }
-  static overPlan(max: number, wanted: number) {
-    return new TopicsError(
-      422,
-      'partition-limit',
-      'Unprocessable Content',
-      `the plan allows ${max} partitions per cluster; this needs ${wanted}`,
-      [{ pointer: '/partitions', detail: `at most ${max} partitions in the cluster` }],
-    );
-  }
-  static notRunning(status: string) {
-    return new TopicsError(409, 'cluster-not-running', 'Conflict', `the cluster is ${status}`);
-  }
-}
-
-const topicName = z
-  .string()
-  .min(1)
-  .max(249, 'must be at most 249 characters')
-  .regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
-  .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."');
-const configs = z.record(
-  z.string().regex(/^[a-z0-9.]{1,100}$/, 'config names are Kafka property names'),
-  z.string().max(1000),
-);
-const createBody = z.strictObject({
-  name: topicName,
-  partitions: z.number().int('must be an integer').min(1).max(10_000).default(1),
-  configs: configs.default({}),
-});
-const updateBody = z
-  .strictObject({
-    partitions: z.number().int().min(1).max(10_000).optional(),
-    configs: configs.optional(),
-  })
-  .refine(
-    (b) => b.partitions !== undefined || b.configs !== undefined,
-    'partitions or configs is required',
-  );
-
-type ObservedTopic = PoolObservation['topics'][number];
-
-function view(clusterId: string, desired: Topic | undefined, observed: ObservedTopic | undefined) {
-  return {
-    cluster_id: clusterId,
-    name: desired?.name ?? observed?.name,
-    managed: desired !== undefined,
-    status: desired?.status ?? 'READY',
-    status_reason: desired?.statusReason ?? null,
-    partitions: desired?.partitions ?? observed?.partitions,
-    configs: (desired?.configs as Record<string, string> | undefined) ?? {},
-    observed: observed
-      ? { topic_id: observed.topicId, partitions: observed.partitions, configs: observed.configs }
-      : null,
-  };
-}
+import { TopicsExceptionFilter } from './topics.errors.js';
+import { topicView } from './topics.views.js';
+import {
+  CreateTopicCommand,
+  createTopicBody,
+} from './use-cases/create-topic/create-topic.command.js';
+import { CreateTopicUseCase } from './use-cases/create-topic/create-topic.use-case.js';
+import { DeleteTopicUseCase } from './use-cases/delete-topic/delete-topic.use-case.js';
+import { GetTopicUseCase } from './use-cases/get-topic/get-topic.use-case.js';
+import { ListTopicsUseCase } from './use-cases/list-topics/list-topics.use-case.js';
+import {
+  UpdateTopicCommand,
+  updateTopicBody,
+} from './use-cases/update-topic/update-topic.command.js';
+import { UpdateTopicUseCase } from './use-cases/update-topic/update-topic.use-case.js';
 
 @ApiTags('topics')
-@UseFilters(contextFilter(TopicsError))
+@UseFilters(TopicsExceptionFilter)
 @Controller('v1/kafka/clusters/:clusterId/topics')
 export class TopicsController {
   constructor(
-    @Inject(DB) private readonly db: Db,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
-    @Inject(PoolChanges) private readonly changes: PoolChanges,
+    @Inject(ListTopicsUseCase) private readonly listTopics: ListTopicsUseCase,
+    @Inject(CreateTopicUseCase) private readonly createTopic: CreateTopicUseCase,
+    @Inject(GetTopicUseCase) private readonly getTopic: GetTopicUseCase,
+    @Inject(UpdateTopicUseCase) private readonly updateTopic: UpdateTopicUseCase,
+    @Inject(DeleteTopicUseCase) private readonly deleteTopic: DeleteTopicUseCase,
   ) {}
-
-  private async observed(clusterId: string): Promise<ObservedTopic[]> {
-    const o = await this.db.poolObservation.findUnique({ where: { clusterId } });
-    return ((o?.document as PoolObservation | undefined)?.topics ?? []).filter(
-      (t) => !t.name.startsWith('__'),
-    );
-  }
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Param('clusterId') clusterId: string) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:read');
-    const desired = await this.db.topic.findMany({
-      where: { orgId, clusterId },
-      orderBy: { name: 'asc' },
-    });
-    const observed = await this.observed(clusterId);
-    const names = [
-      ...new Set([...desired.map((t) => t.name), ...observed.map((t) => t.name)]),
-    ].sort();
+    const pairs = await this.listTopics.execute({ orgId, clusterId: asClusterId(clusterId) });
     return {
-      data: names.map((n) =>
-        view(
-          clusterId,
-          desired.find((t) => t.name === n),
-          observed.find((t) => t.name === n),
-        ),
-      ),
+      data: pairs.map((p) => topicView(clusterId, p.desired, p.observed)),
       metadata: { next_page_token: null },
     };
   }
 
   @Post()
-  @ApiBody({ schema: openApiSchema(createBody) })
+  @ApiBody({ schema: openApiSchema(createTopicBody) })
   async create(
     @CurrentActor() actor: Actor,
     @Param('clusterId') clusterId: string,
-    @Body(new Validate(createBody)) body: z.output<typeof createBody>,
+    @Body(new Validate(createTopicBody)) body: z.output<typeof createTopicBody>,
   ) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:manage');
-    const cluster = await this.db.kafkaCluster.findFirstOrThrow({
-      where: { id: clusterId, orgId },
-    });
-    if (cluster.status === 'DELETING' || cluster.status === 'DELETED')
-      throw TopicsError.notRunning(cluster.status);
-    const observed = await this.observed(clusterId);
-    if (observed.some((t) => t.name === body.name)) throw TopicsError.duplicate(body.name);
-    const max = PLANS[cluster.plan].limits.maxPartitions;
-    const desired = await this.db.topic.findMany({
-      where: { orgId, clusterId },
-      select: { name: true, partitions: true },
-    });
-    const used = new Map<string, number>([
-      ...observed.map((t) => [t.name, t.partitions] as const),
-      ...desired.map((t) => [t.name, t.partitions] as const),
-    ]);
-    const total = [...used.values()].reduce((a, b) => a + b, 0) + body.partitions;
-    if (total > max) throw TopicsError.overPlan(max, total);
-    let agentId: string | null = null;
-    try {
-      const topic = await dbCall(() =>
-        this.db.$transaction(async (tx) => {
-          const t = await tx.topic.create({
-            data: {
-              id: newId('topic'),
-              orgId,
-              clusterId,
-              name: body.name,
-              partitions: body.partitions,
-              configs: body.configs,
-            },
-          });
-          agentId = await this.changes.bump(tx, clusterId);
-          return t;
-        }),
-      );
-      this.changes.notify(agentId);
-      await this.audit.record(
-        actor,
-        orgId,
-        'topic.create',
-        { type: 'topic', id: `${clusterId}/${body.name}` },
-        { partitions: body.partitions },
-      );
-      return view(clusterId, topic, undefined);
-    } catch (e) {
-      if (e instanceof DbConflictError) throw TopicsError.duplicate(body.name);
-      throw e;
-    }
+    const cmd = CreateTopicCommand.create(orgId, actor, asClusterId(clusterId), body);
+    return topicView(clusterId, await this.createTopic.execute(cmd), undefined);
   }
 
   @Get(':name')
@@ -204,72 +85,33 @@ export class TopicsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:read');
-    const desired = await this.db.topic.findFirst({ where: { orgId, clusterId, name } });
-    const observed = (await this.observed(clusterId)).find((t) => t.name === name);
-    if (!desired && !observed) throw problems.notFound('topic');
-    if (desired) setEtag(res, desired.version);
-    return view(clusterId, desired ?? undefined, observed);
+    const p = await this.getTopic.execute({ orgId, clusterId: asClusterId(clusterId), name });
+    if (p.desired) setEtag(res, p.desired.version);
+    return topicView(clusterId, p.desired, p.observed);
   }
 
   @Patch(':name')
-  @ApiBody({ schema: openApiSchema(updateBody) })
+  @ApiBody({ schema: openApiSchema(updateTopicBody) })
   async update(
     @CurrentActor() actor: Actor,
     @Param('clusterId') clusterId: string,
     @Param('name') name: string,
-    @Body(new Validate(updateBody)) body: z.output<typeof updateBody>,
+    @Body(new Validate(updateTopicBody)) body: z.output<typeof updateTopicBody>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:manage');
-    const t = await this.db.topic.findFirst({ where: { orgId, clusterId, name } });
-    if (!t || t.status === 'DELETING')
-      throw problems.notFound('topic (managed by the control plane)');
-    checkIfMatch(req, t.version);
-    if (body.partitions !== undefined && body.partitions < t.partitions) {
-      throw problems.validation([
-        { pointer: '/partitions', detail: `partitions can only grow (now ${t.partitions})` },
-      ]);
-    }
-    if (body.partitions !== undefined) {
-      const cluster = await this.db.kafkaCluster.findFirstOrThrow({
-        where: { id: clusterId, orgId },
-      });
-      const all = await this.db.topic.findMany({
-        where: { orgId, clusterId },
-        select: { partitions: true },
-      });
-      const total = all.reduce((a, b) => a + b.partitions, 0) - t.partitions + body.partitions;
-      const max = PLANS[cluster.plan].limits.maxPartitions;
-      if (total > max) throw TopicsError.overPlan(max, total);
-    }
-    let agentId: string | null = null;
-    const updated = await this.db.$transaction(async (tx) => {
-      const n = await tx.topic.updateMany({
-        where: { id: t.id, version: t.version },
-        data: {
-          ...(body.partitions !== undefined ? { partitions: body.partitions } : {}),
-          ...(body.configs !== undefined
-            ? { configs: { ...(t.configs as Record<string, string>), ...body.configs } }
-            : {}),
-          status: 'PROVISIONING',
-          version: { increment: 1 },
-        },
-      });
-      if (n.count === 0) throw problems.preconditionFailed('the topic changed meanwhile');
-      agentId = await this.changes.bump(tx, clusterId);
-      return tx.topic.findUniqueOrThrow({ where: { id: t.id } });
-    });
-    this.changes.notify(agentId);
-    await this.audit.record(
-      actor,
+    const cmd = UpdateTopicCommand.create(
       orgId,
-      'topic.update',
-      { type: 'topic', id: `${clusterId}/${name}` },
+      actor,
+      asClusterId(clusterId),
+      name,
       body,
+      ifMatchVersion(req),
     );
+    const updated = await this.updateTopic.execute(cmd);
     setEtag(res, updated.version);
-    return view(clusterId, updated, undefined);
+    return topicView(clusterId, updated, undefined);
   }
 
   @Delete(':name')
@@ -280,40 +122,7 @@ export class TopicsController {
     @Param('name') name: string,
   ) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:manage');
-    const t = await this.db.topic.findFirst({ where: { orgId, clusterId, name } });
-    let agentId: string | null = null;
-    if (!t) {
-      // A topic a client created: adopt it as desired-ABSENT so the agent deletes it.
-      const observed = (await this.observed(clusterId)).find((o) => o.name === name);
-      if (!observed) throw problems.notFound('topic');
-      await this.db.$transaction(async (tx) => {
-        await tx.topic.create({
-          data: {
-            id: newId('topic'),
-            orgId,
-            clusterId,
-            name,
-            partitions: observed.partitions,
-            configs: {},
-            status: 'DELETING',
-          },
-        });
-        agentId = await this.changes.bump(tx, clusterId);
-      });
-    } else if (t.status !== 'DELETING') {
-      await this.db.$transaction(async (tx) => {
-        await tx.topic.update({
-          where: { id: t.id },
-          data: { status: 'DELETING', version: { increment: 1 } },
-        });
-        agentId = await this.changes.bump(tx, clusterId);
-      });
-    }
-    this.changes.notify(agentId);
-    await this.audit.record(actor, orgId, 'topic.delete', {
-      type: 'topic',
-      id: `${clusterId}/${name}`,
-    });
+    await this.deleteTopic.execute({ orgId, actor, clusterId: asClusterId(clusterId), name });
     return { cluster_id: clusterId, name, status: 'DELETING' };
   }
 }
