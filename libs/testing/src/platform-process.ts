@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { hasExited, killWithParent, stopProcess } from './process-lifecycle.js';
+import { hasExited, killWithParent, stopProcess, type ExitStatus } from './process-lifecycle.js';
 
 export interface PlatformProcessOptions {
   /** A short name for messages: "api", "worker", "agent". */
@@ -122,11 +122,12 @@ export class PlatformProcess {
     }
   }
 
-  /** SIGTERM (or `signal`), SIGKILL after graceMs; resolves once it exited. */
-  async stop(graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (!this.child) return;
-    await stopProcess(this.child, { signal, graceMs });
+  /** SIGTERM (or `signal`), SIGKILL after graceMs; resolves with how it ended. */
+  async stop(graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitStatus | null> {
+    if (!this.child) return null;
+    const status = await stopProcess(this.child, { signal, graceMs });
     this.unregister();
+    return status;
   }
 
   /** SIGKILL: it dies without any cleanup. */

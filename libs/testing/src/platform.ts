@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { KcatSecurity } from './kcat.js';
+import type { ExitStatus } from './process-lifecycle.js';
 import { logIn, PlatformClient, signUp, waitUntil, type PlatformUser } from './platform-client.js';
 import type { PlatformProcess } from './platform-process.js';
 import {
@@ -53,8 +54,8 @@ export interface TestPlatform {
   process(name: PlatformProcessName): PlatformProcess;
   /** SIGKILL. */
   kill(name: PlatformProcessName): Promise<void>;
-  /** SIGTERM and wait. */
-  stop(name: PlatformProcessName): Promise<void>;
+  /** SIGTERM and wait (SIGKILL after 15 s); resolves with how it ended. */
+  stop(name: PlatformProcessName): Promise<ExitStatus | null>;
   /** `env` adds to the process's environment for this start. */
   start(name: PlatformProcessName, env?: Record<string, string>): Promise<void>;
   restart(
