@@ -21,6 +21,7 @@ import { backoffDelay, sleep } from './backoff.js';
 import type { ControlPlaneClient } from './control-plane/control-plane-client.js';
 import type { PoolDriver } from './drivers/pool-driver.js';
 import type { Logger } from './log.js';
+import type { ClusterDataEraser } from './tiered/cluster-data-eraser.js';
 import { ManagedKeysStore } from './reconcile/managed-keys.js';
 import { PoolReconciler } from './reconcile/pool-reconciler.js';
 import { UsageForwarder } from './usage/usage-forwarder.js';
@@ -35,6 +36,8 @@ export interface AgentOptions {
   resyncMs: number;
   usageIntervalMs: number;
   heartbeatMs?: number;
+  /** With tiered storage: empties a deleted cluster's S3 prefix. */
+  eraser?: ClusterDataEraser | null;
 }
 
 interface Worker {
@@ -60,7 +63,12 @@ export class Agent {
   private readonly unknownPoolsLogged = new Set<string>();
 
   constructor(private readonly o: AgentOptions) {
-    this.reconciler = new PoolReconciler(o.driver, new ManagedKeysStore(o.dataRoot), o.log);
+    this.reconciler = new PoolReconciler(
+      o.driver,
+      new ManagedKeysStore(o.dataRoot),
+      o.log,
+      o.eraser ?? null,
+    );
     this.usage = new UsageForwarder(o.controlPlane, o.log);
   }
 

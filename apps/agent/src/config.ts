@@ -15,17 +15,19 @@
  *   --log-level LEVEL         TRIBUTARY_LOG_LEVEL              default info
  *   --kubernetes-options FILE TRIBUTARY_AGENT_KUBERNETES_OPTIONS (driver kubernetes: render options JSON)
  *   --kubeconfig FILE         TRIBUTARY_AGENT_KUBECONFIG       (driver kubernetes; default in-cluster)
+ *   --s3-endpoint, --s3-region, --s3-bucket, --s3-prefix, --s3-path-style: the region's S3
+ *                             for tiered storage (tiered/s3-settings.ts; off without a bucket)
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_DESIRED_STATE_WAIT_MS } from '@tributary/contracts';
+import { ConfigError } from './config-error.js';
 import type { LogLevel } from './log.js';
 import { parsePortRange, type PortRange } from './drivers/process/ports.js';
+import { parseS3Settings, S3_FLAGS, type S3Settings } from './tiered/s3-settings.js';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export interface AgentConfig {
   controlPlaneUrl: string;
@@ -41,10 +43,12 @@ export interface AgentConfig {
   resyncMs: number;
   usageIntervalMs: number;
   logLevel: LogLevel;
+  /** The region's S3 for tiered storage; null = tiered storage off. */
+  s3: S3Settings | null;
 }
 
 export const USAGE =
-  'usage: tributary-agent --control-plane-url URL [--agent-token-file FILE] [--data-root DIR] [--driver process|kubernetes] [--kubernetes-options FILE] [--kubeconfig FILE] [--broker-entry FILE] [--port-range MIN-MAX] [--poll-wait-ms MS] [--resync-ms MS] [--usage-interval-ms MS] [--log-level debug|info|warn|error]';
+  'usage: tributary-agent --control-plane-url URL [--agent-token-file FILE] [--data-root DIR] [--driver process|kubernetes] [--kubernetes-options FILE] [--kubeconfig FILE] [--broker-entry FILE] [--port-range MIN-MAX] [--poll-wait-ms MS] [--resync-ms MS] [--usage-interval-ms MS] [--log-level debug|info|warn|error] [--s3-bucket NAME --s3-region NAME [--s3-endpoint URL] [--s3-prefix PREFIX/] [--s3-path-style true|false]]';
 
 const FLAGS: Record<string, string> = {
   '--control-plane-url': 'TRIBUTARY_CONTROL_PLANE_URL',
@@ -59,6 +63,7 @@ const FLAGS: Record<string, string> = {
   '--log-level': 'TRIBUTARY_LOG_LEVEL',
   '--kubernetes-options': 'TRIBUTARY_AGENT_KUBERNETES_OPTIONS',
   '--kubeconfig': 'TRIBUTARY_AGENT_KUBECONFIG',
+  ...S3_FLAGS,
 };
 
 /** apps/broker/dist/main.js, from apps/agent/src (source) or apps/agent/dist (bundle). */
@@ -155,5 +160,6 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       3_600_000,
     ),
     logLevel,
+    s3: parseS3Settings(get, env),
   };
 }

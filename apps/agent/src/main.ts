@@ -15,6 +15,7 @@ import { readRenderOptions } from './drivers/kubernetes/render-options.js';
 import type { PoolDriver } from './drivers/pool-driver.js';
 import { ProcessDriver } from './drivers/process/process-driver.js';
 import { createLogger } from './log.js';
+import { ClusterDataEraser } from './tiered/cluster-data-eraser.js';
 
 const VERSION = 'tributary-agent/0.1.0';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       driver = new KubernetesDriver({
         render: readRenderOptions(config.kubernetesOptionsFile as string),
         kubeConfig: loadKubeConfig(config.kubeconfigFile ?? undefined),
+        s3: config.s3,
       });
     } catch (err) {
       process.stderr.write(`tributary agent: kubernetes driver: ${(err as Error).message}\n`);
@@ -53,8 +55,10 @@ async function main(): Promise<void> {
       brokerEntry: config.brokerEntry,
       portRange: config.portRange,
       log,
+      s3: config.s3,
     });
   }
+  const eraser = config.s3 ? new ClusterDataEraser({ s3: config.s3, log }) : null;
   const agent = new Agent({
     controlPlane: new ControlPlaneClient(config.controlPlaneUrl, config.agentToken),
     driver,
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     pollWaitMs: config.pollWaitMs,
     resyncMs: config.resyncMs,
     usageIntervalMs: config.usageIntervalMs,
+    eraser,
   });
   agent.start();
   let stopping = false;
@@ -72,7 +77,10 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal} received: stopping the agent (brokers keep running)`);
     Promise.all([agent.stop(), driver.close()]).then(
-      () => process.exit(0),
+      () => {
+        eraser?.close();
+        process.exit(0);
+      },
       (err: unknown) => {
         log.error(`stop failed: ${(err as Error).stack ?? String(err)}`);
         process.exit(1);
@@ -81,8 +89,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const tiered = config.s3
+    ? `tiered storage s3://${config.s3.bucket}/${config.s3.prefix}clusters/<cluster id>/`
+    : 'tiered storage off';
   process.stdout.write(
-    `tributary agent running (driver ${config.driver}, data root ${config.dataRoot}, control plane ${config.controlPlaneUrl})\n`,
+    `tributary agent running (driver ${config.driver}, data root ${config.dataRoot}, control plane ${config.controlPlaneUrl}, ${tiered})\n`,
   );
 }
 

@@ -148,6 +148,19 @@ describe('agent API', () => {
       'SUCCEEDED',
     );
 
+    // A degraded pool keeps the cluster RUNNING with a reason, cleared once it recovers.
+    const report = (extra: Record<string, unknown>) =>
+      agent.call('PUT', '/internal/agent/v1/observed-state', {
+        agentVersion: 'test',
+        pools: [observation(cluster.id, now.generation, { credentials: [key.id], ...extra })],
+      });
+    await report({ phase: 'DEGRADED', message: 'broker 0 restarting' });
+    const degraded = (await client.get(`/v1/kafka/clusters/${cluster.id}`)).body;
+    expect([degraded.status, degraded.status_reason]).toEqual(['RUNNING', 'broker 0 restarting']);
+    await report({});
+    const recovered = (await client.get(`/v1/kafka/clusters/${cluster.id}`)).body;
+    expect([recovered.status, recovered.status_reason]).toEqual(['RUNNING', null]);
+
     // A failed pool is FAILED with the agent's reason.
     await agent.call('PUT', '/internal/agent/v1/observed-state', {
       agentVersion: 'test',

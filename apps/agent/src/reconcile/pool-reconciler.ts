@@ -12,11 +12,21 @@
  *                       the driver cannot make the pool or a broker never came up after
  *                       3 restarts; DELETING/DELETED for a deleted spec.
  *   credentials         ids in force on every broker (last known for an unreachable one).
+ *
+ * A spec whose brokerConfig sets properties the agent owns (rsm.*, remote.log.storage.*) is
+ * refused before the driver sees it: the pool keeps running as it was, the message says which
+ * keys, and observedGeneration stays behind.
+ *
+ * A DELETED spec: the driver stops the brokers and removes their data, then (with tiered
+ * storage) every object under the cluster's S3 prefix is deleted. The pool is DELETED only
+ * when both are done; until then it is DELETING with the reason, and every pass tries again.
  */
 import type { PoolObservation, PoolSpec } from '@tributary/contracts';
 import { BrokerAdminClient } from '../broker-admin/broker-admin-client.js';
 import type { DriverPoolStatus, PoolDriver } from '../drivers/pool-driver.js';
 import type { Logger } from '../log.js';
+import { checkBrokerConfig } from '../tiered/broker-properties.js';
+import type { ClusterDataEraser } from '../tiered/cluster-data-eraser.js';
 import {
   newSyncMemory,
   syncBroker,
@@ -41,6 +51,8 @@ export class PoolReconciler {
     private readonly driver: PoolDriver,
     private readonly managedKeys: ManagedKeysStore,
     private readonly log: Logger,
+    /** Deletes a removed cluster's S3 prefix; null without tiered storage. */
+    private readonly eraser: ClusterDataEraser | null = null,
   ) {}
 
   private memory(clusterId: string): PoolMemory {
@@ -61,6 +73,7 @@ export class PoolReconciler {
     const mem = this.memory(spec.clusterId);
     let driverError: string | null = null;
     try {
+      checkBrokerConfig(spec.brokerConfig);
       await this.driver.ensurePool(spec);
     } catch (err) {
       driverError = (err as Error).message;
@@ -196,6 +209,8 @@ export class PoolReconciler {
     let phase: PoolObservation['phase'] = 'DELETED';
     try {
       await this.driver.removePool(spec.clusterId);
+      // Brokers are stopped: nothing uploads any more while the prefix is emptied.
+      await this.eraser?.erase(spec.clusterId);
       await this.managedKeys.remove(spec.clusterId);
       mem.observedGeneration = spec.generation;
       mem.brokers.clear();

@@ -15,6 +15,8 @@ import {
   externalTlsOptions,
   plaintextOptions,
   standardSpec,
+  tieredOptions,
+  tieredS3,
 } from './testing/fixtures.js';
 import { kubectlAvailable, kubectlDryRun } from './testing/kubectl.js';
 import { toYaml } from './to-yaml.js';
@@ -29,6 +31,10 @@ const cases = [
   {
     file: 'pool-3-brokers-sasl-ssl-external.yaml',
     objects: () => renderPool(standardSpec(), externalTlsOptions, TOKEN),
+  },
+  {
+    file: 'pool-1-broker-tiered-s3.yaml',
+    objects: () => renderPool(basicSpec(), tieredOptions, TOKEN, tieredS3),
   },
 ];
 

@@ -30,10 +30,13 @@ import { CLUSTER_ID_LABEL, type PoolNames, poolLabelSelector, poolNames } from '
 import { brokerStatusFromPod } from './pod-status.js';
 import { renderPool } from './render-pool.js';
 import type { RenderOptions } from './render-options.js';
+import type { S3Settings } from '../../tiered/s3-settings.js';
 
 export interface KubernetesDriverOptions {
   render: RenderOptions;
   kubeConfig: KubeConfig;
+  /** The region's S3 for tiered storage (the agent's --s3-* settings); null/absent = off. */
+  s3?: S3Settings | null;
   /** How often removePool looks whether pods and volumes are gone. */
   pollIntervalMs?: number;
   /** removePool fails (and is retried by the reconciler) when the pool is not gone by then. */
@@ -61,6 +64,7 @@ export class KubernetesDriver implements PoolDriver {
   readonly name = 'kubernetes' as const;
   private readonly kube: KubeObjects;
   private readonly render: RenderOptions;
+  private readonly s3: S3Settings | null;
   private readonly pollIntervalMs: number;
   private readonly removeTimeoutMs: number;
   private readonly newToken: () => string;
@@ -68,6 +72,7 @@ export class KubernetesDriver implements PoolDriver {
   constructor(options: KubernetesDriverOptions) {
     this.kube = new KubeObjects(options.kubeConfig);
     this.render = options.render;
+    this.s3 = options.s3 ?? null;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.removeTimeoutMs = options.removeTimeoutMs ?? 300_000;
     this.newToken = options.newToken ?? (() => randomBytes(32).toString('hex'));
@@ -89,7 +94,7 @@ export class KubernetesDriver implements PoolDriver {
     );
     const existing = secret?.data?.token;
     const token = existing ? Buffer.from(existing, 'base64').toString('utf8') : this.newToken();
-    const objects = renderPool(spec, this.render, token);
+    const objects = renderPool(spec, this.render, token, this.s3);
     await this.growVolumes(names, spec.resources.storageGiB);
     for (const object of objects) await this.kube.apply(object);
     const wanted = new Set(

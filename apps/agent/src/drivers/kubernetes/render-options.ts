@@ -1,6 +1,7 @@
 /**
  * How the kubernetes driver renders pools on one Kubernetes cluster: the operator's choices
- * (namespace, broker image, listener security, TLS secret, external exposure), validated once
+ * (namespace, broker image, listener security, TLS secret, external exposure, the Secret with
+ * the S3 key pair for tiered storage), validated once
  * at agent start-up so a bad setting fails there with a precise message.
  */
 import { readFileSync } from 'node:fs';
@@ -59,6 +60,25 @@ export const renderOptionsSchema = z
             'must be HOST:PORT with {brokerId} in the host',
           ),
         serviceAnnotations: labelMap.default({}),
+      })
+      .optional(),
+    /**
+     * With tiered storage (the agent's --s3-* settings): a Secret in `namespace` holding the
+     * region's S3 key pair, given to each broker as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+     * from secretKeyRef (the pod spec names the Secret, never the values). Absent: brokers use
+     * the AWS SDK's default chain (e.g. a service-account role).
+     */
+    s3CredentialsSecret: z
+      .strictObject({
+        name: dnsLabel,
+        accessKeyIdKey: z
+          .string()
+          .regex(/^[-._a-zA-Z0-9]+$/)
+          .default('AWS_ACCESS_KEY_ID'),
+        secretAccessKeyKey: z
+          .string()
+          .regex(/^[-._a-zA-Z0-9]+$/)
+          .default('AWS_SECRET_ACCESS_KEY'),
       })
       .optional(),
     /** Scheduler hints copied to every broker pod. */

@@ -12,7 +12,10 @@ import {
   externalTlsOptions,
   plaintextOptions,
   standardSpec,
+  tieredOptions,
+  tieredS3,
 } from './testing/fixtures.js';
+import { ReservedBrokerConfigError } from '../../tiered/broker-properties.js';
 
 function statefulSet(objects: PoolObject[]): V1StatefulSet {
   return objects.find((o) => o.kind === 'StatefulSet') as V1StatefulSet;
@@ -293,6 +296,45 @@ describe('a changed spec changes exactly the expected fields', () => {
     ]);
     expect(pod.containers[0].args?.join(' ')).not.toContain('ssl.');
     expect(pod.containers[0].args).toContain('SASL_PLAINTEXT://0.0.0.0:9093');
+  });
+});
+
+describe('tiered storage', () => {
+  it("sets the cluster's rsm.* flags and takes the key pair from a Secret reference only", () => {
+    const sts = statefulSet(renderPool(basicSpec(), tieredOptions, TOKEN, tieredS3));
+    const broker = sts.spec!.template.spec!.containers[0];
+    expect(broker.args).toEqual(
+      expect.arrayContaining([
+        'remote.log.storage.system.enable=true',
+        'rsm.config.cluster.id=lkc-basic1',
+        'rsm.config.key.prefix=prod/',
+        'rsm.config.storage.s3.bucket.name=tributary-eu-west-1',
+        'rsm.config.storage.s3.endpoint.url=https://s3.eu-west-1.amazonaws.com',
+      ]),
+    );
+    expect(broker.env?.filter((e) => e.name.startsWith('AWS_'))).toEqual([
+      {
+        name: 'AWS_ACCESS_KEY_ID',
+        valueFrom: { secretKeyRef: { name: 'tributary-s3', key: 'AWS_ACCESS_KEY_ID' } },
+      },
+      {
+        name: 'AWS_SECRET_ACCESS_KEY',
+        valueFrom: { secretKeyRef: { name: 'tributary-s3', key: 'AWS_SECRET_ACCESS_KEY' } },
+      },
+    ]);
+    const all = JSON.stringify(renderPool(basicSpec(), tieredOptions, TOKEN, tieredS3));
+    expect(all).not.toContain(tieredS3.credentials!.secretAccessKey);
+    expect(all).not.toContain(tieredS3.credentials!.accessKeyId);
+    // Without the agent's S3 settings nothing of it is rendered, Secret option or not.
+    const off = JSON.stringify(renderPool(basicSpec(), tieredOptions, TOKEN));
+    expect(off).not.toMatch(/rsm\.|remote\.log\.storage|AWS_/);
+  });
+
+  it('refuses a spec that sets rsm.* or remote.log.storage.*', () => {
+    for (const key of ['rsm.config.cluster.id', 'remote.log.storage.system.enable'])
+      expect(() =>
+        renderPool(basicSpec({ brokerConfig: { [key]: 'x' } }), tieredOptions, TOKEN, tieredS3),
+      ).toThrow(ReservedBrokerConfigError);
   });
 });
 

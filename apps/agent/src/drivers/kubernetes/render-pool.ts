@@ -4,7 +4,8 @@
  * objects in the same order (apply order: Secret, Services, StatefulSet, PDB, NetworkPolicy).
  *
  * What the spec drives: replicas (brokers), requests/limits (cpuMillis, memoryMiB), volume size
- * (storageGiB) and `--set` broker properties (brokerConfig). Credentials, ACLs, limits and
+ * (storageGiB) and `--set` broker properties (brokerConfig; plus the cluster's tiered-storage
+ * properties when the agent has the region's S3, `s3`). Credentials, ACLs, limits and
  * topics are not rendered: the reconciler pushes them to the admin endpoints, so changing them
  * restarts nothing.
  */
@@ -24,6 +25,7 @@ import {
   poolLabels,
   poolNames,
 } from './names.js';
+import type { S3Settings } from '../../tiered/s3-settings.js';
 import type { RenderOptions } from './render-options.js';
 import { renderServices } from './render-services.js';
 import { renderStatefulSet } from './render-statefulset.js';
@@ -87,6 +89,7 @@ export function renderPool(
   spec: PoolSpec,
   options: RenderOptions,
   adminToken: string,
+  s3: S3Settings | null = null,
 ): PoolObject[] {
   // The broker refuses shorter tokens (apps/broker/src/config/parse-args.ts).
   if (adminToken.trim().length < 16 || adminToken !== adminToken.trim())
@@ -97,7 +100,7 @@ export function renderPool(
   return [
     renderSecret(names, adminToken),
     ...renderServices(spec.brokers, names, options),
-    renderStatefulSet(spec, names, options),
+    renderStatefulSet(spec, names, options, s3),
     renderDisruptionBudget(names),
     renderNetworkPolicy(names, options),
   ];

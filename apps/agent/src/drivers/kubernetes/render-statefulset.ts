@@ -2,9 +2,19 @@
  * The StatefulSet of one pool: one broker container per pod, its data on a PersistentVolumeClaim,
  * the admin token and TLS key store mounted read-only from Secrets, Guaranteed QoS
  * (requests = limits), non-root with a read-only root file system, spread over nodes and zones.
+ * With tiered storage, the cluster's rsm.* properties are `--set` flags and the S3 key pair
+ * comes from a Secret reference in the environment (never a value in the manifest).
  */
 import type { PoolSpec } from '@tributary/contracts';
-import type { V1Container, V1StatefulSet, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1EnvVar,
+  V1StatefulSet,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
+import { checkBrokerConfig, tieredBrokerProperties } from '../../tiered/broker-properties.js';
+import type { S3Settings } from '../../tiered/s3-settings.js';
 import { advertisedArg, escapeArg } from './endpoints.js';
 import { ADMIN_PORT, KAFKA_PORT, type PoolNames, podSelector, poolLabels } from './names.js';
 import type { RenderOptions } from './render-options.js';
@@ -34,7 +44,13 @@ const HEALTH_SCRIPT =
   `fetch('http://127.0.0.1:${ADMIN_PORT}/v1/health',{headers:{authorization:'Bearer '+t},signal:AbortSignal.timeout(4000)})` +
   `.then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 
-function brokerArgs(spec: PoolSpec, names: PoolNames, options: RenderOptions): string[] {
+function brokerArgs(
+  spec: PoolSpec,
+  names: PoolNames,
+  options: RenderOptions,
+  s3: S3Settings | null,
+): string[] {
+  checkBrokerConfig(spec.brokerConfig);
   for (const key of DRIVER_OWNED_PROPERTIES)
     if (key in spec.brokerConfig)
       throw new DriverOwnedPropertyError(
@@ -60,6 +76,8 @@ function brokerArgs(spec: PoolSpec, names: PoolNames, options: RenderOptions): s
       ['ssl.keystore.location', `${TLS_MOUNT}/${options.tls.keystoreKey}`],
       ['ssl.keystore.type', 'PEM'],
     );
+  // Only the shown half: the key pair reaches the pod through s3CredentialsSecret.
+  if (s3) props.push(...Object.entries(tieredBrokerProperties(s3, spec.clusterId).properties));
   props.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [key, value] of props) args.push('--set', escapeArg(`${key}=${value}`));
   return args;
@@ -74,7 +92,21 @@ function healthProbe(periodSeconds: number, failureThreshold: number) {
   };
 }
 
-function brokerContainer(spec: PoolSpec, names: PoolNames, options: RenderOptions): V1Container {
+function s3CredentialsEnv(options: RenderOptions, s3: S3Settings | null): V1EnvVar[] {
+  const secret = options.s3CredentialsSecret;
+  if (!s3 || !secret) return [];
+  return [
+    ['AWS_ACCESS_KEY_ID', secret.accessKeyIdKey],
+    ['AWS_SECRET_ACCESS_KEY', secret.secretAccessKeyKey],
+  ].map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: secret.name, key } } }));
+}
+
+function brokerContainer(
+  spec: PoolSpec,
+  names: PoolNames,
+  options: RenderOptions,
+  s3: S3Settings | null,
+): V1Container {
   const { cpuMillis, memoryMiB } = spec.resources;
   const mounts: V1VolumeMount[] = [
     { name: 'data', mountPath: DATA_MOUNT },
@@ -88,7 +120,7 @@ function brokerContainer(spec: PoolSpec, names: PoolNames, options: RenderOption
     name: 'broker',
     image: options.brokerImage,
     imagePullPolicy: options.imagePullPolicy,
-    args: brokerArgs(spec, names, options),
+    args: brokerArgs(spec, names, options, s3),
     env: [
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       {
@@ -98,6 +130,7 @@ function brokerContainer(spec: PoolSpec, names: PoolNames, options: RenderOption
       },
       // Leaves a quarter of the container's memory to buffers, sockets and native code.
       { name: 'NODE_OPTIONS', value: `--max-old-space-size=${Math.floor(memoryMiB * 0.75)}` },
+      ...s3CredentialsEnv(options, s3),
     ],
     ports: [
       { name: 'kafka', containerPort: KAFKA_PORT, protocol: 'TCP' },
@@ -145,6 +178,7 @@ export function renderStatefulSet(
   spec: PoolSpec,
   names: PoolNames,
   options: RenderOptions,
+  s3: S3Settings | null = null,
 ): V1StatefulSet {
   const labels = poolLabels(names);
   const selector = podSelector(names);
@@ -200,7 +234,7 @@ export function renderStatefulSet(
             ? { nodeSelector: options.nodeSelector }
             : {}),
           ...(options.tolerations.length > 0 ? { tolerations: options.tolerations } : {}),
-          containers: [brokerContainer(spec, names, options)],
+          containers: [brokerContainer(spec, names, options, s3)],
           volumes: volumes(names, options),
         },
       },

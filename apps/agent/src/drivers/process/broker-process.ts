@@ -19,6 +19,8 @@ export interface BrokerLaunch {
   logFile: string;
   memoryMiB: number;
   brokerConfig: Record<string, string>;
+  /** A 0600 properties file read before the --set flags (secrets stay off the command line). */
+  configFile: string | null;
 }
 
 /** V8 heap share of the pool's per-broker memory; the rest is buffers, code and stacks. */
@@ -44,6 +46,7 @@ export function brokerArgv(l: BrokerLaunch): string[] {
     '--admin-token-file',
     l.tokenFile,
   ];
+  if (l.configFile) argv.push('--config', l.configFile);
   for (const [k, v] of Object.entries(l.brokerConfig).sort(([a], [b]) => (a < b ? -1 : 1)))
     argv.push('--set', `${k}=${v}`);
   return argv;
@@ -55,11 +58,20 @@ export interface Launched {
   exited: Promise<string>;
 }
 
-/** The agent's environment minus what must not leak into a broker (the token is a file). */
-function brokerEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.TRIBUTARY_ADMIN_TOKEN;
-  delete env.TRIBUTARY_AGENT_TOKEN;
+/**
+ * The agent's environment minus what must not leak into a broker: tokens (the pool token is
+ * a file) and the region's S3 key pair (a broker gets it in its 0600 --config file).
+ */
+export function brokerEnv(agentEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env = { ...agentEnv };
+  for (const name of [
+    'TRIBUTARY_ADMIN_TOKEN',
+    'TRIBUTARY_AGENT_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+  ])
+    delete env[name];
   return env;
 }
 

@@ -4,6 +4,8 @@
  *   <dataRoot>/pools/<clusterId>/
  *     pool.json          brokers with their ports (allocated once), resources, broker config
  *     admin-token        the pool token the brokers' admin endpoints accept (mode 0600)
+ *     s3-credentials.properties  the region's S3 key pair for the brokers' --config (mode 0600;
+ *                        only with tiered storage and static credentials)
  *     broker-<n>/        broker n's data dir (--data-dir)
  *     broker-<n>.pid     pid of broker n's process, checked against /proc before it is trusted
  *     broker-<n>.log     broker n's stdout and stderr (appended across restarts)
@@ -11,7 +13,7 @@
  * Every path is built here, so nothing outside a pool's directory is ever written or removed.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -68,6 +70,9 @@ export class PoolFiles {
   get tokenFile(): string {
     return join(this.dir, 'admin-token');
   }
+  get s3CredentialsFile(): string {
+    return join(this.dir, 's3-credentials.properties');
+  }
   brokerDir(n: number): string {
     return join(this.dir, `broker-${n}`);
   }
@@ -103,6 +108,22 @@ export class PoolFiles {
     const token = randomBytes(32).toString('base64url');
     await writeAtomically(this.tokenFile, `${token}\n`, 0o600);
     return token;
+  }
+
+  /** Writes the brokers' secret properties (0600), or removes the file when there are none. */
+  async writeSecretProperties(props: Record<string, string>): Promise<string | null> {
+    const entries = Object.entries(props);
+    if (entries.length === 0) {
+      await rm(this.s3CredentialsFile, { force: true });
+      return null;
+    }
+    for (const [k, v] of entries)
+      if (/[\r\n]/.test(k + v) || v !== v.trim())
+        throw new Error(`property ${k}: a value cannot hold line breaks or surrounding blanks`);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
+    await writeAtomically(this.s3CredentialsFile, text, 0o600);
+    return this.s3CredentialsFile;
   }
 
   async readPid(n: number): Promise<number | null> {

@@ -9,6 +9,12 @@
  * change of memory or broker config, brokers restart one at a time, each only while all the
  * others are RUNNING.
  *
+ * Tiered storage: with the region's S3 configured, every broker starts with
+ * remote.log.storage.system.enable=true and the rsm.config.* properties of its cluster
+ * (`--set`, visible), and the S3 key pair in `<pool>/s3-credentials.properties` (0600,
+ * `--config`), never on the command line or in its environment. A spec's brokerConfig may not
+ * set rsm.* / remote.log.storage.* (tiered/broker-properties.ts).
+ *
  * Concurrency: ensurePool, removePool and each supervision pass run one at a time (`serial`);
  * ensurePool waits for its freshly started brokers outside that queue, so the supervisor can
  * promote them meanwhile.
@@ -17,6 +23,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { PoolSpec } from '@tributary/contracts';
 import type { Logger } from '../../log.js';
+import { checkBrokerConfig, tieredBrokerProperties } from '../../tiered/broker-properties.js';
+import type { S3Settings } from '../../tiered/s3-settings.js';
 import type { BrokerState, DriverPoolStatus, PoolDriver } from '../pool-driver.js';
 import { isBroker, lastLogLine, launchBroker, stopBroker } from './broker-process.js';
 import { findBrokerPid } from './find-broker.js';
@@ -29,6 +37,8 @@ export interface ProcessDriverOptions {
   brokerEntry: string;
   portRange: PortRange;
   log: Logger;
+  /** The region's S3 for tiered storage; null/absent = off. */
+  s3?: S3Settings | null;
   superviseIntervalMs?: number;
   /** SIGTERM → SIGKILL grace when stopping a broker. */
   stopGraceMs?: number;
@@ -67,12 +77,23 @@ function configHash(
   entry: string,
   memoryMiB: number,
   brokerConfig: Record<string, string>,
+  s3: S3Settings | null,
 ): string {
   const sorted = Object.entries(brokerConfig).sort(([a], [b]) => (a < b ? -1 : 1));
-  return createHash('sha256')
-    .update(JSON.stringify([entry, memoryMiB, sorted]))
-    .digest('hex')
-    .slice(0, 16);
+  // The S3 settings (credentials included, only inside the hash): a change restarts brokers.
+  const parts: unknown[] = [entry, memoryMiB, sorted];
+  // Named fields, not the object: the AWS SDK marks credential objects it is given.
+  if (s3)
+    parts.push([
+      s3.endpoint,
+      s3.region,
+      s3.bucket,
+      s3.prefix,
+      s3.pathStyle,
+      s3.credentials?.accessKeyId ?? null,
+      s3.credentials?.secretAccessKey ?? null,
+    ]);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
 export class ProcessDriver implements PoolDriver {
@@ -82,6 +103,7 @@ export class ProcessDriver implements PoolDriver {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly o: Required<ProcessDriverOptions>;
+  private readonly s3: S3Settings | null;
 
   private constructor(options: ProcessDriverOptions) {
     this.o = {
@@ -91,8 +113,10 @@ export class ProcessDriver implements PoolDriver {
       restartMaxMs: 30_000,
       stableAfterMs: 30_000,
       startWaitMs: 15_000,
+      s3: null,
       ...options,
     };
+    this.s3 = this.o.s3 ?? null;
   }
 
   /** Adopts every pool found under the data root and starts supervising. */
@@ -178,8 +202,14 @@ export class ProcessDriver implements PoolDriver {
 
   private async ensureLocked(spec: PoolSpec): Promise<BrokerRuntime[]> {
     const id = spec.clusterId;
+    checkBrokerConfig(spec.brokerConfig);
     const files = new PoolFiles(this.o.dataRoot, id);
-    const hash = configHash(this.o.brokerEntry, spec.resources.memoryMiB, spec.brokerConfig);
+    const hash = configHash(
+      this.o.brokerEntry,
+      spec.resources.memoryMiB,
+      spec.brokerConfig,
+      this.s3,
+    );
     let pool = this.pools.get(id) ?? (await this.load(id));
     if (!pool) {
       pool = {
@@ -255,6 +285,8 @@ export class ProcessDriver implements PoolDriver {
     const dataDir = files.brokerDir(b.brokerId);
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     try {
+      const tiered = this.s3 ? tieredBrokerProperties(this.s3, record.clusterId) : null;
+      const configFile = await files.writeSecretProperties(tiered?.secrets ?? {});
       const launched = await launchBroker({
         brokerId: b.brokerId,
         entry: this.o.brokerEntry,
@@ -264,7 +296,9 @@ export class ProcessDriver implements PoolDriver {
         tokenFile: files.tokenFile,
         logFile: files.logFile(b.brokerId),
         memoryMiB: record.memoryMiB,
-        brokerConfig: record.brokerConfig,
+        // The agent's tiered properties last: they win over anything in an old pool.json.
+        brokerConfig: { ...record.brokerConfig, ...tiered?.properties },
+        configFile,
       });
       await files.writePid(b.brokerId, launched.pid);
       if (b.launchedBefore) b.restarts++;

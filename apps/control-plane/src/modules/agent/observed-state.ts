@@ -104,6 +104,9 @@ async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation): Pr
       await finishOperation(tx, c.id, 'cluster.create', true, null);
     } else if (pool.phase === 'DEGRADED' && c.status === 'RUNNING') {
       data.statusReason = pool.message ?? 'degraded';
+    } else if (pool.phase === 'RUNNING' && c.status === 'RUNNING' && c.statusReason !== null) {
+      // Back from DEGRADED without leaving RUNNING: the reason no longer holds.
+      data.statusReason = null;
     }
   }
   await tx.kafkaCluster.update({ where: { id: c.id }, data });

@@ -3,6 +3,7 @@
  * Changing anything here changes the golden files (UPDATE_GOLDEN=1 rewrites them).
  */
 import { type PoolSpec, poolSpecSchema } from '@tributary/contracts';
+import type { S3Settings } from '../../../tiered/s3-settings.js';
 import { parseRenderOptions, type RenderOptions } from '../render-options.js';
 
 export const TOKEN = 'golden-admin-token-0123456789abcdef';
@@ -56,4 +57,24 @@ export const externalTlsOptions: RenderOptions = parseRenderOptions({
   },
   nodeSelector: { 'tributary.dev/pool-nodes': 'true' },
   tolerations: [{ key: 'tributary.dev/pools', operator: 'Exists', effect: 'NoSchedule' }],
+});
+
+/** The region's S3 as the agent's --s3-* settings give it (the key pair is never rendered). */
+export const tieredS3: S3Settings = {
+  endpoint: 'https://s3.eu-west-1.amazonaws.com',
+  region: 'eu-west-1',
+  bucket: 'tributary-eu-west-1',
+  prefix: 'prod/',
+  pathStyle: false,
+  credentials: {
+    accessKeyId: 'AKIAGOLDENEXAMPLE',
+    secretAccessKey: 'golden-s3-secret-never-rendered',
+  },
+};
+
+/** In-cluster plaintext with tiered storage: the key pair from a Secret reference. */
+export const tieredOptions: RenderOptions = parseRenderOptions({
+  brokerImage: 'registry.example.com/tributary/broker:0.1.0',
+  securityProtocol: 'SASL_PLAINTEXT',
+  s3CredentialsSecret: { name: 'tributary-s3' },
 });
