@@ -40,7 +40,7 @@ function start(): Promise<{ child: ChildProcess; lines: string[] }> {
         TRIBUTARY_AGENT_PORT_RANGE: '22600-22699',
         DATABASE_URL: '',
         REDIS_URL: '',
-        TRIBUTARY_S3_ENDPOINT: '',
+        TRIBUTARY_AGENT_S3_BUCKET: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -143,6 +143,14 @@ it('starts, the printed steps reach a kcat produce, Ctrl-C stops everything, and
   const run = await runProcess('bash', ['-c', script], { timeoutMs: 90_000 });
   expect(run.stdout.toString()).toContain('hello from kcat');
 
+  // The agent got the local S3: brokers tier to it (their command line names its endpoint).
+  const s3 = /S3 (http:\/\/127\.0\.0\.1:\d+) \(bucket tributary/.exec(out)?.[1];
+  const brokers = processesUsing(join(data, 'agent/pools')).map((pid) =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'),
+  );
+  expect(brokers).toHaveLength(1);
+  expect(brokers[0]).toContain(`rsm.config.storage.s3.endpoint.url=${s3}`);
+  expect(brokers[0]).toContain('remote.log.storage.system.enable=true');
   const brokerPort = Number(
     /BOOTSTRAP="127\.0\.0\.1:(\d+)"/.exec(readFileSync(`${tmp.path}/vars.sh`, 'utf8'))?.[1],
   );
@@ -154,6 +162,8 @@ it('starts, the printed steps reach a kcat produce, Ctrl-C stops everything, and
 
   launcher = await start();
   expect(launcher.lines.join('\n')).not.toContain('created the demo login');
+  // Same S3 endpoint as before, so the brokers' configuration did not change.
+  expect(launcher.lines.join('\n')).toContain(`S3 ${s3} (bucket tributary`);
   // The broker comes back from the pool directory; the data and the key are still there.
   const again = await runProcess(
     'bash',

@@ -2,9 +2,10 @@
  * `npm start`: the whole platform on one machine, from the built bundles.
  *   - PostgreSQL from DATABASE_URL, else started here with its data in .data/postgres;
  *   - Redis from REDIS_URL, else started here with its data in .data/redis;
- *   - an S3-compatible server (s3rver, in this process) with its objects in .data/s3 and a
- *     bucket `tributary`, unless TRIBUTARY_S3_ENDPOINT names one. Pools do not tier to it
- *     yet: the plans' broker config carries no remote-storage settings;
+ *   - S3 for tiered storage from the agent's own settings when TRIBUTARY_AGENT_S3_BUCKET is
+ *     set (TRIBUTARY_AGENT_S3_*, AWS_* — apps/agent/README.md), else an S3-compatible server
+ *     (s3rver, in this process) with its objects in .data/s3, bucket `tributary`, handed to
+ *     the agent;
  *   - the control-plane API on http://127.0.0.1:$PORT (default 8080; it applies the
  *     migrations), the worker, and the agent (process driver, pools under .data/agent);
  *   - a demo login (made through the API on the first start) and the next steps as curl
@@ -21,13 +22,13 @@ import {
   PlatformProcesses,
   missingPlatformBundles,
   repoRoot,
-  startS3Server,
   type PlatformProcessName,
 } from '@tributary/testing';
 import { ensureDemoLogin } from './demo-login.js';
 import { nextSteps } from './next-steps.js';
 import { startLocalPostgres } from './postgres.js';
 import { startLocalRedis } from './redis.js';
+import { startLocalS3 } from './s3.js';
 
 const root = repoRoot();
 const dataDir = resolve(root, process.env.TRIBUTARY_DATA_DIR ?? '.data');
@@ -93,12 +94,15 @@ async function main(): Promise<void> {
       redisUrl = redis.url;
       say(`Redis ${redis.url} (data in ${join(dataDir, 'redis')})`);
     }
-    if (process.env.TRIBUTARY_S3_ENDPOINT) say(`S3 at ${process.env.TRIBUTARY_S3_ENDPOINT}`);
+    let s3Env: Record<string, string> = {};
+    if (process.env.TRIBUTARY_AGENT_S3_BUCKET)
+      say(`S3 bucket ${process.env.TRIBUTARY_AGENT_S3_BUCKET} from TRIBUTARY_AGENT_S3_*`);
     else {
-      const s3 = await startS3Server({ dataDir: join(dataDir, 's3'), buckets: ['tributary'] });
-      stops.push({ name: 'S3', stop: s3.stop });
+      const s3 = await startLocalS3(dataDir);
+      stops.push({ name: 'S3', stop: s3.server.stop });
+      s3Env = s3.agentEnv;
       say(
-        `S3 ${s3.endpoint} (bucket tributary, key ${s3.accessKeyId}/${s3.secretAccessKey}, path-style; objects in ${s3.dataDir}); pools do not tier to it yet`,
+        `S3 ${s3.server.endpoint} (bucket ${s3Env.TRIBUTARY_AGENT_S3_BUCKET}, key ${s3.server.accessKeyId}/${s3.server.secretAccessKey}, path-style; objects in ${s3.server.dataDir}) for tiered storage`,
       );
     }
 
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
       agentToken: agentToken(),
       agentDataRoot: join(dataDir, 'agent'),
       agentPortRange: process.env.TRIBUTARY_AGENT_PORT_RANGE ?? '19092-19999',
+      agentEnv: s3Env,
       detached: true,
       root,
       onLine: (name, line) => {
