@@ -85,5 +85,42 @@ export { postgresBinDir, startPostgres } from './postgres.js';
 export type { PostgresServer } from './postgres.js';
 export { startRedis } from './redis.js';
 export type { RedisServer } from './redis.js';
+export { PlatformProcess } from './platform-process.js';
+export type { PlatformProcessOptions } from './platform-process.js';
+export {
+  brokerProcessesUnder,
+  listPools,
+  pidAlive,
+  poolBrokers,
+  stopPoolBrokers,
+} from './platform-pools.js';
+export type { PoolBroker } from './platform-pools.js';
+export {
+  ApiError,
+  PlatformClient,
+  WaitAborted,
+  logIn,
+  signUp,
+  waitForStatus,
+  waitUntil,
+} from './platform-client.js';
+export type { ApiReply, Json, PlatformUser } from './platform-client.js';
+export {
+  PLATFORM_ENTRIES,
+  PlatformProcesses,
+  missingPlatformBundles,
+} from './platform-processes.js';
+export type { PlatformProcessName, PlatformProcessesOptions } from './platform-processes.js';
+export { runningBrokerPids, saslPlain, startPlatform } from './platform.js';
+export type { StartPlatformOptions, TestPlatform } from './platform.js';
+export {
+  createCluster,
+  createEnvironment,
+  createKeyWithAcls,
+  createTopic,
+  produceUntilAccepted,
+  waitForCluster,
+} from './platform-flow.js';
+export type { ClusterKey } from './platform-flow.js';
 export { startS3Server } from './s3-server.js';
 export type { S3EndpointConfig, S3Server, S3ServerOptions } from './s3-server.js';
