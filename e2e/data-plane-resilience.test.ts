@@ -83,9 +83,8 @@ describe('data plane resilience', () => {
     expect(values).toEqual(expect.arrayContaining(['before the crash', 'after the crash']));
   });
 
-  // Fails today: apps/control-plane/src/modules/agent/observed-state.ts (applyClusterStatus)
-  // sets status_reason when the pool is DEGRADED but only clears it on a transition to
-  // RUNNING, and a cluster that stayed RUNNING never transitions.
+  // The control plane sets status_reason while the pool is DEGRADED; a cluster that stayed
+  // RUNNING must lose it once the pool is RUNNING again (this failed before eea09f5).
   it('once the broker is back, the cluster has no status reason left', async () => {
     await waitUntil(
       'status_reason null',
