@@ -76,7 +76,9 @@ async function applyClusterStatus(tx: Tx, c: Cluster, pool: PoolObservation): Pr
   let deleted = false;
   const data: Prisma.KafkaClusterUpdateInput = {
     observedGeneration: pool.observedGeneration,
-    bootstrap: pool.bootstrap,
+    // A broker restarting makes the agent report no endpoint for a moment; clients keep the
+    // last known one (it does not change: ports are the pool's).
+    bootstrap: pool.bootstrap ?? c.bootstrap,
   };
   const caughtUp = pool.observedGeneration >= c.poolGeneration;
   if (c.status === 'DELETING') {

@@ -65,7 +65,10 @@ export class AuthGuard implements CanActivate {
       const key = await this.auth.cloudKey(bearer.keyId);
       if (!key || !safeEqual(key.secretHash, sha256(bearer.secret)))
         throw problems.unauthenticated('unknown or revoked API key');
-      void this.auth.touchCloudKey(key.id, new Date(this.clock())).catch(() => undefined);
+      // last_used_at to the minute: one write per key per minute, not one per request.
+      const now = this.clock();
+      if (!key.lastUsedAt || now - key.lastUsedAt.getTime() >= 60_000)
+        void this.auth.touchCloudKey(key.id, new Date(now)).catch(() => undefined);
       if (key.userId)
         return { kind: 'user', id: key.userId, via: 'apiKey', credentialId: key.id, ...from };
       if (key.serviceAccountId) {
