@@ -3,11 +3,8 @@
  * `{prefix}clusters/{clusterId}/` (the layout of libs/tiered-storage/src/object-keys.ts, one
  * prefix per cluster). Runs after the cluster's brokers are stopped, so nothing is added
  * meanwhile: pages of up to 1000 keys are listed from the start of the prefix and deleted in
- * one DeleteObjects call each, until a listing comes back empty. Each round lists from the
- * start of the prefix (what was deleted is gone), so no continuation token is needed; it uses
- * ListObjects (v1), which AWS serves as well as v2, because s3rver cannot make v2
- * continuation tokens on Node 20 (they use DES, which OpenSSL 3 no longer has) and answers
- * a truncated v2 listing with 500.
+ * batched DeleteObjects calls, until a listing comes back empty — through libs/tiered-storage's
+ * S3ObjectStore, the brokers' own S3 client (same checksum and paging behaviour).
  *
  * A failed attempt (S3 unreachable, access denied, a key that would not delete) throws with
  * a message for the pool's observation, and the next attempt for that cluster waits an
@@ -15,8 +12,7 @@
  * The intent itself is not kept here: the control plane sends the DELETED spec until the
  * agent reports DELETED, which it does only once this returns.
  */
-import { DeleteObjectsCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { clusterPrefix } from '@tributary/tiered-storage';
+import { S3ObjectStore, clusterPrefix } from '@tributary/tiered-storage';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { Logger } from '../log.js';
 import type { S3Settings } from './s3-settings.js';
@@ -43,7 +39,7 @@ interface Failure {
 }
 
 export class ClusterDataEraser {
-  private readonly client: S3Client;
+  private readonly store: S3ObjectStore;
   private readonly failures = new Map<string, Failure>();
   private readonly pageSize: number;
   private readonly retry: BackoffOptions;
@@ -51,17 +47,15 @@ export class ClusterDataEraser {
   constructor(private readonly o: ClusterDataEraserOptions) {
     this.pageSize = o.pageSize ?? 1000;
     this.retry = o.retry ?? { initialMs: 1000, maxMs: 60_000 };
-    this.client = new S3Client({
+    this.store = new S3ObjectStore({
       endpoint: o.s3.endpoint ?? undefined,
       region: o.s3.region,
+      bucket: o.s3.bucket,
       forcePathStyle: o.s3.pathStyle,
-      // A copy: the SDK adds fields to the credentials object it is given.
-      credentials: o.s3.credentials ? { ...o.s3.credentials } : undefined,
-      // AWS S3 and S3-compatible servers (s3rver) both accept WHEN_REQUIRED checksums.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+      credentials: o.s3.credentials ?? undefined,
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: o.requestTimeoutMs ?? 15_000 },
+      requestTimeoutMs: o.requestTimeoutMs ?? 15_000,
+      listPageSize: this.pageSize,
     });
   }
 
@@ -102,31 +96,17 @@ export class ClusterDataEraser {
   }
 
   private async eraseNow(prefix: string): Promise<number> {
-    const bucket = this.o.s3.bucket;
     let deleted = 0;
     for (;;) {
-      const page = await this.client.send(
-        new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: this.pageSize }),
-      );
-      const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => !!k);
+      const keys = (await this.store.list(prefix)).map((o) => o.key);
       if (keys.length === 0) return deleted;
-      const r = await this.client.send(
-        new DeleteObjectsCommand({
-          Bucket: bucket,
-          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
-      const errors = (r.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
-      if (errors.length > 0)
-        throw new Error(
-          `${errors.length} key(s) not deleted, e.g. ${errors[0].Key}: ${errors[0].Code} ${errors[0].Message ?? ''}`.trim(),
-        );
+      await this.store.delete(keys);
       deleted += keys.length;
     }
   }
 
   close(): void {
-    this.client.destroy();
+    this.store.close();
   }
 }
 
