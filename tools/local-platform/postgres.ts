@@ -7,7 +7,13 @@
  */
 import { existsSync, mkdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, postgresBinDir, runProcess } from '@tributary/testing';
+import {
+  asPostgresUser,
+  freePort,
+  postgresBinDir,
+  postgresUser,
+  runProcess,
+} from '@tributary/testing';
 import { startService, stopLeftover, type ServiceProcess } from './service-process.js';
 
 export interface LocalPostgres {
@@ -15,37 +21,16 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
-interface RunAs {
-  prefix: string[];
-  uid: number;
-  gid: number;
-}
-
-async function runAsPostgres(): Promise<RunAs | null> {
-  if (process.getuid?.() !== 0) return null;
-  const uid = await runProcess('id', ['-u', 'postgres'], { allowFailure: true });
-  const gid = await runProcess('id', ['-g', 'postgres'], { allowFailure: true });
-  if (uid.code !== 0)
-    throw new Error('running as root needs the `postgres` user (apt-get install postgresql)');
-  return {
-    prefix: ['setpriv', '--reuid=postgres', '--regid=postgres', '--clear-groups', '--'],
-    uid: Number(uid.stdout.toString().trim()),
-    gid: Number(gid.stdout.toString().trim()),
-  };
-}
-
-function command(as: RunAs | null, program: string, args: string[]): [string, string[]] {
-  return as ? [as.prefix[0], [...as.prefix.slice(1), program, ...args]] : [program, args];
-}
-
 export async function startLocalPostgres(dataDir: string, logDir: string): Promise<LocalPostgres> {
   const bin = postgresBinDir();
-  const as = await runAsPostgres();
+  const as = await postgresUser();
   const dir = join(dataDir, 'postgres');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (as) {
     chownSync(dir, as.uid, as.gid);
-    const reach = await runProcess(...command(as, 'test', ['-w', dir]), { allowFailure: true });
+    const reach = await runProcess(...asPostgresUser(as, 'test', ['-w', dir]), {
+      allowFailure: true,
+    });
     if (reach.code !== 0)
       throw new Error(
         `the postgres user cannot reach ${dir}: every directory above it must be searchable (chmod o+x), or set DATABASE_URL`,
@@ -54,7 +39,7 @@ export async function startLocalPostgres(dataDir: string, logDir: string): Promi
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     console.log(`local platform: creating a PostgreSQL cluster in ${dir}`);
     await runProcess(
-      ...command(as, join(bin, 'initdb'), [
+      ...asPostgresUser(as, join(bin, 'initdb'), [
         '-D',
         dir,
         '-U',
@@ -71,7 +56,7 @@ export async function startLocalPostgres(dataDir: string, logDir: string): Promi
   const leftover = await stopLeftover(join(dir, 'postmaster.pid'), 'postgres', 'SIGINT');
   if (leftover) console.log(`local platform: stopped a PostgreSQL left running (pid ${leftover})`);
   const port = await freePort();
-  const [cmd, args] = command(as, join(bin, 'postgres'), [
+  const [cmd, args] = asPostgresUser(as, join(bin, 'postgres'), [
     '-D',
     dir,
     '-p',

@@ -41,41 +41,46 @@ export function postgresBinDir(): string {
   );
 }
 
-interface RunAs {
-  command: string;
-  prefix: string[];
-  uid?: number;
-  gid?: number;
+/** The unprivileged account the PostgreSQL programs run as when we are root. */
+export interface PostgresUser {
+  uid: number;
+  gid: number;
 }
 
-async function runAs(): Promise<RunAs> {
-  if (process.getuid?.() !== 0) return { command: '', prefix: [] };
+/** null when we are not root (the programs run as us), else the `postgres` user. */
+export async function postgresUser(): Promise<PostgresUser | null> {
+  if (process.getuid?.() !== 0) return null;
   const id = await runProcess('id', ['-u', 'postgres'], { allowFailure: true });
   const gid = await runProcess('id', ['-g', 'postgres'], { allowFailure: true });
   if (id.code !== 0)
     throw new Error('running as root needs the `postgres` user (apt-get install postgresql)');
-  return {
-    command: 'setpriv',
-    prefix: ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--'],
-    uid: Number(id.stdout.toString().trim()),
-    gid: Number(gid.stdout.toString().trim()),
-  };
+  return { uid: Number(id.stdout.toString().trim()), gid: Number(gid.stdout.toString().trim()) };
 }
 
-function argv(as: RunAs, program: string, args: string[]): [string, string[]] {
-  return as.prefix.length ? [as.command, [...as.prefix, program, ...args]] : [program, args];
+/** The command line that runs `program` as `user` (through setpriv), or as us. */
+export function asPostgresUser(
+  user: PostgresUser | null,
+  program: string,
+  args: string[],
+): [string, string[]] {
+  return user
+    ? [
+        'setpriv',
+        ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', program, ...args],
+      ]
+    : [program, args];
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
-  const as = await runAs();
+  const as = await postgresUser();
   const dir = await createTempDir('tributary-pg-');
   const data = join(dir.path, 'data');
   let child: ChildProcess | undefined;
   try {
-    if (as.uid !== undefined) await chown(dir.path, as.uid, as.gid ?? as.uid);
+    if (as) await chown(dir.path, as.uid, as.gid);
     await runProcess(
-      ...argv(as, join(bin, 'initdb'), [
+      ...asPostgresUser(as, join(bin, 'initdb'), [
         '-D',
         data,
         '-U',
@@ -90,7 +95,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       { timeoutMs: 60_000 },
     );
     const port = await freePort();
-    const [cmd, args] = argv(as, join(bin, 'postgres'), [
+    const [cmd, args] = asPostgresUser(as, join(bin, 'postgres'), [
       '-D',
       data,
       '-p',
