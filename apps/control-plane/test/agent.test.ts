@@ -72,7 +72,15 @@ describe('agent API', () => {
     expect(pool).toMatchObject({
       state: 'RUNNING',
       brokers: 1,
-      brokerConfig: { 'authorizer.enabled': 'true' },
+      brokerConfig: {
+        'authorizer.enabled': 'true',
+        // The basic plan's tiered-storage defaults (plans.ts), as broker properties.
+        'default.remote.storage.enable': 'true',
+        'log.segment.bytes': String(64 * 1024 * 1024),
+        'log.roll.ms': '3600000',
+        'log.local.retention.ms': '3600000',
+        'log.local.retention.bytes': String(128 * 1024 * 1024),
+      },
     });
     expect(pool.limits.cluster.maxPartitions).toBe(100);
 

@@ -81,6 +81,29 @@ describe('authentication', () => {
   });
 });
 
+describe('plans', () => {
+  it('lists each plan with its limits and tiered-storage defaults', async () => {
+    const { client } = await signUp(p.baseUrl);
+    const r = await client.get('/v1/kafka/plans');
+    expect(r.status).toBe(200);
+    const basic = r.body.data.find((x: { name: string }) => x.name === 'basic');
+    expect(basic).toMatchObject({
+      available: true,
+      brokers: 1,
+      tiered_storage: {
+        enabled_by_default: true,
+        segment_bytes: 64 * 1024 * 1024,
+        local_retention_ms: 3_600_000,
+      },
+    });
+    expect(r.body.data.map((x: { name: string }) => x.name)).toEqual([
+      'basic',
+      'standard',
+      'dedicated',
+    ]);
+  });
+});
+
 describe('roles', () => {
   it('a Viewer reads but cannot create; an invitation makes the membership', async () => {
     const admin = await signUp(p.baseUrl, 'Admin');

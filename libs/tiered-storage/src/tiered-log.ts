@@ -31,16 +31,24 @@ export interface TieredLogLogger {
   error(msg: string): void;
 }
 
-/** The local log's configuration: local.retention.* in place of retention.* when tiered. */
+/**
+ * The local log's configuration: local.retention.* in place of retention.* when tiered, never
+ * more than the total (a broker-wide local default may exceed a topic's own retention).
+ */
 export function localLogConfig(config: LogConfig): LogConfig {
   if (!config.remoteStorageEnable) return config;
-  const ms = config.localRetentionMs ?? -2;
-  const bytes = config.localRetentionBytes ?? -2;
   return {
     ...config,
-    retentionMs: ms === -2 ? config.retentionMs : ms,
-    retentionBytes: bytes === -2 ? config.retentionBytes : bytes,
+    retentionMs: localLimit(config.localRetentionMs ?? -2, config.retentionMs),
+    retentionBytes: localLimit(config.localRetentionBytes ?? -2, config.retentionBytes),
   };
+}
+
+/** -2 = as the total; -1 = unlimited; the total's -1 = unlimited. */
+function localLimit(local: number, total: number): number {
+  if (local === -2) return total;
+  if (total < 0) return local;
+  return local < 0 ? total : Math.min(local, total);
 }
 
 export interface CopyBacklog {

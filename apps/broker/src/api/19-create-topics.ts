@@ -30,6 +30,7 @@ import { topicConfigEntries } from '../admin/config-entries.js';
 import { duplicateValues } from '../admin/duplicates.js';
 import { placeNewTopic } from '../admin/replica-assignment.js';
 import { configNumber } from '../config/broker-config.js';
+import { withCreationDefaults } from '../config/topic-configs.js';
 import type { BrokerContext } from '../context.js';
 import { AclOperation, canAccessTopic, canCreateTopic } from '../security/acl/request-authz.js';
 import { defineHandler } from './handler.js';
@@ -63,7 +64,8 @@ async function createTopic(
     ? broker.topics.validateCreate(t.name, placement.numPartitions, configs)
     : await broker.topics.create(t.name, placement.numPartitions, configs);
   if (done.errorCode !== ErrorCode.NONE) return failed(t.name, done.errorCode, done.errorMessage);
-  const overrides = new Map([...configs].map(([k, v]) => [k, v ?? '']));
+  const withDefaults = withCreationDefaults(broker.config, configs);
+  const overrides = new Map([...withDefaults].map(([k, v]) => [k, v ?? '']));
   return makeCreateTopicsResponseCreatableTopicResult({
     name: t.name,
     topicId: validateOnly ? ZERO_UUID : (broker.topics.get(t.name)?.id ?? ZERO_UUID),

@@ -99,6 +99,10 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   // Tiered storage (KIP-405). Kafka's switch and copy interval; the remote storage manager's
   // settings carry Kafka's `rsm.config.` prefix with the names of the widely used S3 plugin.
   ['remote.log.storage.system.enable', 'false'],
+  // Tributary-specific (named after Kafka's default.replication.factor): new topics are created
+  // with remote.storage.enable=true unless the request says otherwise or the topic is
+  // compacted, while the system switch above is on. Plans set it (control plane, plans.ts).
+  ['default.remote.storage.enable', 'false'],
   ['remote.log.manager.task.interval.ms', '30000'],
   ['remote.log.manager.copier.thread.pool.size', '4'],
   ['rsm.config.storage.s3.endpoint.url', ''],

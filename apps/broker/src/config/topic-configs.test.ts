@@ -7,6 +7,7 @@ import {
   topicConfigProblem,
   topicOverridesProblem,
   remoteStorageDisableProblem,
+  withCreationDefaults,
 } from './topic-configs.js';
 
 const broker = (props: Record<string, string> = {}) =>
@@ -255,5 +256,48 @@ describe('tiered storage topic configs', () => {
       localRetentionBytes: 4096,
       localRetentionMs: -2,
     });
+  });
+});
+
+describe('default.remote.storage.enable (a plan tiers new topics)', () => {
+  const on = {
+    'remote.log.storage.system.enable': 'true',
+    'default.remote.storage.enable': 'true',
+  };
+  const make = (o: Record<string, string>) => new Map(Object.entries(o));
+  const created = (props: Record<string, string>, configs: Record<string, string>) =>
+    Object.fromEntries(withCreationDefaults(broker(props), make(configs)));
+
+  it('adds remote.storage.enable=true to a new topic when the broker tiers by default', () => {
+    expect(created(on, {})).toEqual({ 'remote.storage.enable': 'true' });
+    expect(created(on, { 'retention.ms': '-1' })).toEqual({
+      'retention.ms': '-1',
+      'remote.storage.enable': 'true',
+    });
+  });
+
+  it('leaves the request alone when it says, when the topic is compacted, or tiering is off', () => {
+    expect(created(on, { 'remote.storage.enable': 'false' })).toEqual({
+      'remote.storage.enable': 'false',
+    });
+    expect(created(on, { 'cleanup.policy': 'compact' })).toEqual({ 'cleanup.policy': 'compact' });
+    expect(created({ ...on, 'log.cleanup.policy': 'compact,delete' }, {})).toEqual({});
+    expect(created({ 'default.remote.storage.enable': 'true' }, {})).toEqual({});
+    expect(created({ 'remote.log.storage.system.enable': 'true' }, {})).toEqual({});
+  });
+
+  it('does not refuse a short retention.ms because of a longer local default from the broker', () => {
+    const b = broker({ ...on, 'log.local.retention.ms': '21600000' });
+    const overrides = withCreationDefaults(b, make({ 'retention.ms': '3600000' }));
+    expect(topicOverridesProblem(b, overrides)).toBeNull();
+    // ...but an explicit local.retention.ms beyond the total is refused, as Kafka does.
+    expect(
+      topicOverridesProblem(
+        b,
+        withCreationDefaults(b, make({ 'retention.ms': '1000', 'local.retention.ms': '2000' })),
+      ),
+    ).toBe(
+      'Invalid value 2000 for configuration local.retention.ms: Value must not be more than retention.ms property value: 1000',
+    );
   });
 });

@@ -381,7 +381,7 @@ export function topicOverridesProblem(
     if (problem) return problem;
   }
   const effective = effectiveTopicConfig(broker, overrides as ReadonlyMap<string, string>);
-  const remote = remoteStorageProblem(broker, effective);
+  const remote = remoteStorageProblem(broker, effective, overrides);
   if (remote) return remote;
   const minLag = BigInt(effective.get('min.compaction.lag.ms')!.trim());
   const maxLag = BigInt(effective.get('max.compaction.lag.ms')!.trim());
@@ -391,10 +391,16 @@ export function topicOverridesProblem(
   return null;
 }
 
-/** Kafka's LogConfig checks for remote.storage.enable=true (its ConfigException texts). */
+/**
+ * Kafka's LogConfig checks for remote.storage.enable=true (its ConfigException texts). One
+ * leniency: a local.retention.* that comes from the broker (a plan's default) and exceeds the
+ * topic's total is not an error — the local log keeps at most the total (tiered-log.ts caps
+ * it) — so a tenant can set a short retention.ms without knowing the plan's local default.
+ */
 function remoteStorageProblem(
   broker: BrokerConfig,
   effective: ReadonlyMap<string, string>,
+  overrides: ReadonlyMap<string, unknown>,
 ): string | null {
   if (effective.get('remote.storage.enable')!.trim().toLowerCase() !== 'true') return null;
   if (configString(broker, 'remote.log.storage.system.enable') !== 'true')
@@ -405,6 +411,7 @@ function remoteStorageProblem(
     ['retention.bytes', 'local.retention.bytes'],
     ['retention.ms', 'local.retention.ms'],
   ]) {
+    if (!overrides.has(local)) continue;
     const t = BigInt(effective.get(total)!.trim());
     const l = BigInt(effective.get(local)!.trim());
     if (t > -1n && l !== -2n) {
@@ -415,6 +422,26 @@ function remoteStorageProblem(
     }
   }
   return null;
+}
+
+/**
+ * The overrides a new topic is created with: the request's, plus remote.storage.enable=true
+ * when the broker tiers new topics by default (default.remote.storage.enable), tiering is on
+ * in the broker, the request does not say, and the topic is not compacted. The value is
+ * written into the topic's own overrides, so changing the default later moves no topic.
+ */
+export function withCreationDefaults(
+  broker: BrokerConfig,
+  configs: ReadonlyMap<string, string | null>,
+): ReadonlyMap<string, string | null> {
+  if (configs.has('remote.storage.enable')) return configs;
+  if (configString(broker, 'default.remote.storage.enable').toLowerCase() !== 'true')
+    return configs;
+  if (configString(broker, 'remote.log.storage.system.enable').toLowerCase() !== 'true')
+    return configs;
+  const policy = configs.get('cleanup.policy') ?? configString(broker, 'log.cleanup.policy');
+  if (listItems(policy).includes('compact')) return configs;
+  return new Map([...configs, ['remote.storage.enable', 'true']]);
 }
 
 /** Kafka refuses turning tiering off for a topic (its remote data would be orphaned). */

@@ -17,6 +17,7 @@ import {
   logConfigFor,
   remoteStorageDisableProblem,
   topicOverridesProblem,
+  withCreationDefaults,
 } from '../config/topic-configs.js';
 import { kafkaTopicId } from '../tiered/remote-storage.js';
 import type { DataDir } from '../storage/data-dir.js';
@@ -199,7 +200,10 @@ export class TopicManager {
         ErrorCode.INVALID_TOPIC_EXCEPTION,
         `Topic '${name}' collides with existing topic: ${clash}`,
       );
-    const configProblem = topicOverridesProblem(this.config, configs);
+    const configProblem = topicOverridesProblem(
+      this.config,
+      withCreationDefaults(this.config, configs),
+    );
     if (configProblem) return fail(ErrorCode.INVALID_CONFIG, configProblem);
     if (!Number.isInteger(partitions) || partitions < 1)
       return fail(
@@ -222,7 +226,8 @@ export class TopicManager {
     return this.mutate(async () => {
       const check = this.validateCreate(name, partitions, configs);
       if (check.errorCode !== ErrorCode.NONE) return check;
-      const overrides = new Map([...configs].map(([k, v]) => [k, v ?? '']));
+      const withDefaults = withCreationDefaults(this.config, configs);
+      const overrides = new Map([...withDefaults].map(([k, v]) => [k, v ?? '']));
       const logConfig = logConfigFor(this.config, overrides);
       const logs: PartitionLog[] = [];
       const id = randomUUID();

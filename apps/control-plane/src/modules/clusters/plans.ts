@@ -14,6 +14,22 @@ export interface PlanLimits {
   maxConnections: number;
 }
 
+/**
+ * A plan's tiered-storage defaults for new topics (KIP-405 configs). They take effect where
+ * the region has S3 (the agent's --s3-* settings turn on remote.log.storage.system.enable);
+ * without it, topics stay local and a topic asking for remote.storage.enable is refused.
+ */
+export interface PlanTiering {
+  /** New topics get remote.storage.enable=true unless they say otherwise or are compacted. */
+  enabledByDefault: boolean;
+  /** Broker default segment size and roll time: a segment is tiered once it is closed. */
+  segmentBytes: number;
+  segmentMs: number;
+  /** Broker defaults for local.retention.ms / .bytes (per partition): the hot set on disk. */
+  localRetentionMs: number;
+  localRetentionBytes: number;
+}
+
 export interface Plan {
   name: ClusterPlan;
   description: string;
@@ -22,10 +38,12 @@ export interface Plan {
   /** False until the broker replicates between pool members. */
   available: boolean;
   limits: PlanLimits;
+  tiering: PlanTiering;
   resources: { cpuMillis: number; memoryMiB: number };
 }
 
 const MiB = 1024 * 1024;
+const HOUR = 3_600_000;
 
 export const PLANS: Record<ClusterPlan, Plan> = {
   basic: {
@@ -40,6 +58,13 @@ export const PLANS: Record<ClusterPlan, Plan> = {
       storageGiB: 10,
       maxMessageBytes: 1 * MiB + 12,
       maxConnections: 200,
+    },
+    tiering: {
+      enabledByDefault: true,
+      segmentBytes: 64 * MiB,
+      segmentMs: 1 * HOUR,
+      localRetentionMs: 1 * HOUR,
+      localRetentionBytes: 128 * MiB,
     },
     resources: { cpuMillis: 1000, memoryMiB: 512 },
   },
@@ -56,6 +81,13 @@ export const PLANS: Record<ClusterPlan, Plan> = {
       maxMessageBytes: 8 * MiB,
       maxConnections: 1000,
     },
+    tiering: {
+      enabledByDefault: true,
+      segmentBytes: 256 * MiB,
+      segmentMs: 4 * HOUR,
+      localRetentionMs: 6 * HOUR,
+      localRetentionBytes: 1024 * MiB,
+    },
     resources: { cpuMillis: 2000, memoryMiB: 2048 },
   },
   dedicated: {
@@ -71,6 +103,13 @@ export const PLANS: Record<ClusterPlan, Plan> = {
       maxMessageBytes: 8 * MiB,
       maxConnections: 10000,
     },
+    tiering: {
+      enabledByDefault: true,
+      segmentBytes: 1024 * MiB,
+      segmentMs: 24 * HOUR,
+      localRetentionMs: 24 * HOUR,
+      localRetentionBytes: 4096 * MiB,
+    },
     resources: { cpuMillis: 4000, memoryMiB: 8192 },
   },
 };
@@ -84,6 +123,11 @@ export function poolBase(plan: Plan, brokers: number) {
       'authorizer.enabled': 'true',
       'allow.everyone.if.no.acl.found': 'false',
       'message.max.bytes': String(plan.limits.maxMessageBytes),
+      'default.remote.storage.enable': String(plan.tiering.enabledByDefault),
+      'log.segment.bytes': String(plan.tiering.segmentBytes),
+      'log.roll.ms': String(plan.tiering.segmentMs),
+      'log.local.retention.ms': String(plan.tiering.localRetentionMs),
+      'log.local.retention.bytes': String(plan.tiering.localRetentionBytes),
     },
     limits: {
       cluster: {
@@ -111,5 +155,12 @@ export const planView = (p: Plan) => ({
     storage_gib: p.limits.storageGiB,
     max_message_bytes: p.limits.maxMessageBytes,
     max_connections: p.limits.maxConnections,
+  },
+  tiered_storage: {
+    enabled_by_default: p.tiering.enabledByDefault,
+    segment_bytes: p.tiering.segmentBytes,
+    segment_ms: p.tiering.segmentMs,
+    local_retention_ms: p.tiering.localRetentionMs,
+    local_retention_bytes: p.tiering.localRetentionBytes,
   },
 });
