@@ -20,6 +20,7 @@ import {
   runningBrokerPids,
   saslPlain,
   startPlatform,
+  waitForStatus,
   type TestPlatform,
   waitForCluster,
   waitUntil,
@@ -125,6 +126,25 @@ describe('self-service flow over HTTP and Kafka only', () => {
         [{ value: 'x' }],
       ),
     ).rejects.toThrow(/authoriz|Authoriz|not available/);
+  });
+
+  it('a region without S3 keeps topics local and refuses a tiered topic with the reason', async () => {
+    // The basic plan tiers new topics by default, but this agent has no S3: the default does
+    // nothing (the topic above has no remote.storage.enable) and asking for it is refused.
+    const orders = await client.get(`/v1/kafka/clusters/${clusterId}/topics/orders.created`);
+    expect(orders.observed.configs['remote.storage.enable'] ?? 'false').toBe('false');
+    await client.post(`/v1/kafka/clusters/${clusterId}/topics`, {
+      name: 'orders.archive',
+      partitions: 1,
+      configs: { 'remote.storage.enable': 'true' },
+    });
+    const failed = await waitForStatus(
+      client,
+      `/v1/kafka/clusters/${clusterId}/topics/orders.archive`,
+      'FAILED',
+      { timeoutMs: 15_000, intervalMs: 50, failOn: [] },
+    );
+    expect(failed.status_reason).toMatch(/Tiered Storage functionality is disabled in the broker/);
   });
 
   it('a deleted key is refused by the brokers', async () => {
