@@ -23,6 +23,7 @@ import type {
 } from '@tributary/log-store';
 import type { RemotePartition } from './remote-partition.js';
 import type { RemoteReader } from './remote-reader.js';
+import type { RemoteSegment } from './remote-segment.js';
 import { selectRemoteSegmentsToDelete } from './remote-retention.js';
 
 export interface TieredLogLogger {
@@ -193,8 +194,29 @@ export class TieredLog implements PartitionLog {
     return this.local.offsetForTimestamp(timestamp);
   }
 
-  maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
-    return this.local.maxTimestampOffset();
+  /**
+   * The first record with the largest timestamp in the whole log (remote segments included):
+   * the remote segment with the largest maxTimestamp (the earliest on a tie, as Kafka's
+   * segment order) wins over the local log when its timestamp is not smaller.
+   */
+  async maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
+    const local = await this.local.maxTimestampOffset();
+    const start = this.logStartOffset;
+    const localStart = this.local.logStartOffset;
+    let best: RemoteSegment | null = null;
+    for (const seg of this.remote.copied()) {
+      if (seg.baseOffset >= localStart) break;
+      if (seg.endOffset < start || seg.maxTimestamp < 0) continue;
+      if (!best || seg.maxTimestamp > best.maxTimestamp) best = seg;
+    }
+    if (!best || (local && local.timestamp > best.maxTimestamp)) return local;
+    const found = await this.reader.offsetForTimestamp(
+      this.remote.keyOf,
+      best,
+      best.maxTimestamp,
+      start,
+    );
+    return found ?? local;
   }
 
   async deleteRecordsBefore(offset: number): Promise<number> {

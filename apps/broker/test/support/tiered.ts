@@ -45,6 +45,15 @@ export const EARLIEST_LOCAL = -4;
 export const LATEST_TIERED = -5;
 
 export async function listOffset(port: number, topic: string, timestamp: number): Promise<number> {
+  return (await listOffsetAndTimestamp(port, topic, timestamp)).offset;
+}
+
+/** ListOffsets v9 for partition 0: the offset and the timestamp the broker answers. */
+export async function listOffsetAndTimestamp(
+  port: number,
+  topic: string,
+  timestamp: number,
+): Promise<{ offset: number; timestamp: number }> {
   const c = await RawClient.connect(port);
   try {
     const res = await c.call<ListOffsetsResponse>(
@@ -64,7 +73,7 @@ export async function listOffset(port: number, topic: string, timestamp: number)
     );
     const p = res.topics[0].partitions[0];
     if (p.errorCode !== 0) throw new Error(`ListOffsets ${timestamp}: error ${p.errorCode}`);
-    return p.offset;
+    return { offset: p.offset, timestamp: p.timestamp };
   } finally {
     c.close();
   }
