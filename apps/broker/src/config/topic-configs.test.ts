@@ -301,3 +301,14 @@ describe('default.remote.storage.enable (a plan tiers new topics)', () => {
     );
   });
 });
+
+describe('KIP-950 switches', () => {
+  it('accepts false and refuses true (not built) for remote.log.copy.disable / delete.on.disable', () => {
+    for (const name of ['remote.log.copy.disable', 'remote.log.delete.on.disable']) {
+      expect(topicConfigProblem(name, 'false')).toBeNull();
+      expect(topicConfigProblem(name, 'true')).toBe(
+        `Invalid value true for configuration ${name}: Only false is supported by this broker`,
+      );
+    }
+  });
+});

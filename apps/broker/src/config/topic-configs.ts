@@ -79,6 +79,16 @@ function bool(v: string): string | null {
   return t === 'true' || t === 'false' ? null : 'Expected value to be either true or false';
 }
 
+/**
+ * KIP-950's switches (read-only remote data, deleting it when tiering is turned off) are not
+ * built: `false` (Kafka's default) is accepted, `true` refused rather than stored and ignored.
+ */
+function onlyFalse(v: string): string | null {
+  const problem = bool(v);
+  if (problem) return problem;
+  return v.trim().toLowerCase() === 'true' ? 'Only false is supported by this broker' : null;
+}
+
 /** Kafka splits LIST values on commas with surrounding whitespace. */
 export function listItems(v: string): string[] {
   const t = v.trim();
@@ -281,7 +291,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     brokerKey: null,
     fallback: 'false',
     doc: 'Stop copying segments to remote storage.',
-    validate: bool,
+    validate: onlyFalse,
   },
   {
     name: 'remote.log.delete.on.disable',
@@ -289,7 +299,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     brokerKey: null,
     fallback: 'false',
     doc: 'Delete remote data when tiered storage is turned off for the topic.',
-    validate: bool,
+    validate: onlyFalse,
   },
   {
     name: 'remote.storage.enable',
