@@ -9,13 +9,15 @@
  * then copy each closed segment past the last copied offset; after each confirmed copy the
  * local log may delete that segment (setTieredUpTo). A failure (S3 unreachable) stops that
  * partition's pass: nothing local is deleted, the backlog grows and is logged, and the next
- * pass retries with a fresh upload id.
+ * pass retries with a fresh upload id. With a copy quota, each copy first waits until the
+ * bytes copied so far are within it (copy-quota.ts).
  *
  * Journals live in `metadataDir` as `<topicId>-<partition>.journal`; a journal whose topic no
  * longer exists (or that is marked deletePartition) means that topic's remote data must go.
  */
 import { nodeFileOps, type FileOps, type LogConfig, type PartitionLog } from '@tributary/log-store';
 import { ChunkCache } from './chunk-cache.js';
+import { CopyQuota } from './copy-quota.js';
 import { MetadataJournal } from './metadata-journal.js';
 import type { ObjectStore } from './object-store.js';
 import { RemotePartition, type PartitionIdentity } from './remote-partition.js';
@@ -37,6 +39,8 @@ export interface RemoteLogManagerOptions {
   readAheadChunks: number;
   /** Partitions copied at the same time. */
   copyConcurrency?: number;
+  /** The copy quota over all partitions (copy-quota.ts); absent = none. */
+  copyBytesPerSecond?: number;
   logger: TieredLogLogger;
   fs?: FileOps;
 }
@@ -71,9 +75,11 @@ export class RemoteLogManager {
   private lastError: string | null = null;
   private lastFailureLog = 0;
   private lastPassAt: string | null = null;
+  private readonly copyQuota: CopyQuota | null;
 
   constructor(private readonly options: RemoteLogManagerOptions) {
     this.fs = options.fs ?? nodeFileOps;
+    this.copyQuota = options.copyBytesPerSecond ? new CopyQuota(options.copyBytesPerSecond) : null;
     this.cache = new ChunkCache(options.store, {
       chunkSize: options.chunkSize,
       maxBytes: options.cacheBytes,
@@ -221,9 +227,12 @@ export class RemoteLogManager {
     log.backlog = backlog();
     for (const segment of pending()) {
       if (!log.tieringEnabled) break;
+      await this.copyQuota?.admit(() => this.closed || !log.tieringEnabled);
+      if (this.closed || !log.tieringEnabled) break;
       try {
         const snapshot = await local.readProducerSnapshot(segment.nextOffset);
         const copied = await remote.copy(segment, snapshot);
+        this.copyQuota?.record(segment.sizeBytes);
         local.setTieredUpTo(copied.endOffset + 1);
         log.backlog = backlog();
       } catch (err) {

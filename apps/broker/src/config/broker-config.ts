@@ -105,6 +105,8 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['default.remote.storage.enable', 'false'],
   ['remote.log.manager.task.interval.ms', '30000'],
   ['remote.log.manager.copier.thread.pool.size', '4'],
+  // KIP-956's copy quota over all partitions; Kafka's default Long.MAX_VALUE = none.
+  ['remote.log.manager.copy.max.bytes.per.second', '9223372036854775807'],
   ['rsm.config.storage.s3.endpoint.url', ''],
   ['rsm.config.storage.s3.region', 'us-east-1'],
   ['rsm.config.storage.s3.bucket.name', ''],

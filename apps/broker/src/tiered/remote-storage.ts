@@ -69,8 +69,20 @@ export function createRemoteLogManager(
     cacheBytes,
     readAheadChunks: Math.floor(prefetch / chunkSize),
     copyConcurrency: configNumber(config, 'remote.log.manager.copier.thread.pool.size'),
+    copyBytesPerSecond: copyQuota(config),
     logger: log,
   });
+}
+
+/** remote.log.manager.copy.max.bytes.per.second as a number; undefined = no quota. */
+function copyQuota(config: BrokerConfig): number | undefined {
+  const raw = configString(config, 'remote.log.manager.copy.max.bytes.per.second').trim();
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n <= 0)
+    throw new Error(
+      `remote.log.manager.copy.max.bytes.per.second must be a positive integer, not "${raw}"`,
+    );
+  return n >= Number.MAX_SAFE_INTEGER ? undefined : n;
 }
 
 /** Kafka's text form of a topic id (URL-safe base64 of its 16 bytes), used in object keys. */
