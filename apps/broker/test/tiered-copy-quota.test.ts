@@ -4,47 +4,18 @@
  * every segment still arrives. Real broker process, real S3 (s3rver), kafkajs.
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  brokerBuilt,
-  createTempDir,
-  startBroker,
-  startS3Server,
-  type BrokerProcess,
-  type S3Server,
-  type TempDir,
-} from '@tributary/testing';
-import { BUCKET, tieredBrokerArgs, waitFor } from './support/tiered.js';
+import { describe, expect, it } from 'vitest';
+import { BUCKET, waitFor } from './support/tiered.js';
+import { useTieredBroker } from './support/tiered-broker.js';
 
 const QUOTA = 192 * 1024; // bytes per second
 const TOPIC = 'throttled';
 
-let s3dir: TempDir;
-let s3: S3Server;
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  if (!brokerBuilt()) throw new Error('build the broker first (npm run build)');
-  s3dir = await createTempDir('tributary-s3-');
-  s3 = await startS3Server({ dataDir: s3dir.path, buckets: [BUCKET] });
-  broker = await startBroker({
-    args: tieredBrokerArgs(s3.endpoint, s3, [
-      '--set',
-      `remote.log.manager.copy.max.bytes.per.second=${QUOTA}`,
-    ]),
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await broker?.dispose();
-  await s3?.stop();
-  await s3dir?.remove();
-});
+const t = useTieredBroker(['--set', `remote.log.manager.copy.max.bytes.per.second=${QUOTA}`]);
 
 /** Bytes of the copied segment logs (.log objects) in S3. */
 async function copiedLogBytes(): Promise<{ segments: number; bytes: number }> {
-  const client = new S3Client(s3.clientConfig());
+  const client = new S3Client(t.s3.clientConfig());
   try {
     const r = await client.send(
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'clusters/lkc-test/topics/' }),
@@ -58,11 +29,7 @@ async function copiedLogBytes(): Promise<{ segments: number; bytes: number }> {
 
 describe('remote.log.manager.copy.max.bytes.per.second', () => {
   it('copies a backlog no faster than the quota, and all of it', async () => {
-    const kafka = new Kafka({
-      clientId: 'copy-quota',
-      brokers: [broker.bootstrap],
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = t.kafka('copy-quota');
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({

@@ -5,53 +5,23 @@
  * under a longer broker-wide local.retention.ms. Real broker process, real S3 (s3rver),
  * kafkajs.
  */
-import { Kafka, logLevel, ConfigResourceTypes } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  brokerBuilt,
-  createTempDir,
-  startBroker,
-  startS3Server,
-  type BrokerProcess,
-  type S3Server,
-  type TempDir,
-} from '@tributary/testing';
-import { listKeys, tieredBrokerArgs, waitFor } from './support/tiered.js';
+import { ConfigResourceTypes } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { listKeys, waitFor } from './support/tiered.js';
+import { useTieredBroker } from './support/tiered-broker.js';
 
-let s3dir: TempDir;
-let s3: S3Server;
-let broker: BrokerProcess;
+const t = useTieredBroker([
+  '--set',
+  'default.remote.storage.enable=true',
+  '--set',
+  'auto.create.topics.enable=true',
+  '--set',
+  'log.local.retention.ms=21600000',
+  '--set',
+  'log.local.retention.bytes=0',
+]);
 
-beforeAll(async () => {
-  if (!brokerBuilt()) throw new Error('build the broker first (npm run build)');
-  s3dir = await createTempDir('tributary-s3-');
-  s3 = await startS3Server({ dataDir: s3dir.path, buckets: ['tributary-tiered'] });
-  broker = await startBroker({
-    args: tieredBrokerArgs(s3.endpoint, s3, [
-      '--set',
-      'default.remote.storage.enable=true',
-      '--set',
-      'auto.create.topics.enable=true',
-      '--set',
-      'log.local.retention.ms=21600000',
-      '--set',
-      'log.local.retention.bytes=0',
-    ]),
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await broker?.dispose();
-  await s3?.stop();
-  await s3dir?.remove();
-});
-
-const kafka = () =>
-  new Kafka({
-    clientId: 'tiered-defaults',
-    brokers: [broker.bootstrap],
-    logLevel: logLevel.NOTHING,
-  });
+const kafka = () => t.kafka('tiered-defaults');
 
 async function topicConfig(
   topic: string,
@@ -99,7 +69,9 @@ describe('default.remote.storage.enable', () => {
       });
     await producer.disconnect();
     const keys = await waitFor('segments of "plain" in S3', async () => {
-      const k = (await listKeys(s3, 'clusters/lkc-test/topics/')).filter((x) => x.endsWith('.log'));
+      const k = (await listKeys(t.s3, 'clusters/lkc-test/topics/')).filter((x) =>
+        x.endsWith('.log'),
+      );
       return k.length >= 2 && k;
     });
     expect(keys.length).toBeGreaterThanOrEqual(2);

@@ -4,26 +4,16 @@
  * bracket it, and a timestamp lookup lands in the remote segment. Real broker process, real
  * S3 (s3rver), kafkajs producing records with chosen timestamps.
  */
-import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  brokerBuilt,
-  createTempDir,
-  startBroker,
-  startS3Server,
-  type BrokerProcess,
-  type S3Server,
-  type TempDir,
-} from '@tributary/testing';
+import { describe, expect, it } from 'vitest';
 import {
   EARLIEST,
   EARLIEST_LOCAL,
   LATEST_TIERED,
   listOffset,
   listOffsetAndTimestamp,
-  tieredBrokerArgs,
   waitFor,
 } from './support/tiered.js';
+import { useTieredBroker } from './support/tiered-broker.js';
 
 const MAX_TIMESTAMP = -3;
 const TOPIC = 'timed';
@@ -31,30 +21,11 @@ const BASE = 1_700_000_000_000;
 const PEAK = 7; // the record carrying the largest timestamp
 const COUNT = 300;
 
-let s3dir: TempDir;
-let s3: S3Server;
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  if (!brokerBuilt()) throw new Error('build the broker first (npm run build)');
-  s3dir = await createTempDir('tributary-s3-');
-  s3 = await startS3Server({ dataDir: s3dir.path, buckets: ['tributary-tiered'] });
-  broker = await startBroker({ args: tieredBrokerArgs(s3.endpoint, s3) });
-}, 60_000);
-
-afterAll(async () => {
-  await broker?.dispose();
-  await s3?.stop();
-  await s3dir?.remove();
-});
+const t = useTieredBroker();
 
 describe('ListOffsets over remote segments', () => {
   it('finds MAX_TIMESTAMP and a timestamp in a segment that is only in S3', async () => {
-    const kafka = new Kafka({
-      clientId: 'tiered-offsets',
-      brokers: [broker.bootstrap],
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = t.kafka('tiered-offsets');
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
@@ -89,18 +60,18 @@ describe('ListOffsets over remote segments', () => {
 
     // The segment holding PEAK is copied and its local copy deleted.
     await waitFor('the first segments only in S3', async () => {
-      const localStart = await listOffset(broker.port, TOPIC, EARLIEST_LOCAL);
+      const localStart = await listOffset(t.broker.port, TOPIC, EARLIEST_LOCAL);
       return localStart > PEAK + 10 && localStart;
     });
-    expect(await listOffset(broker.port, TOPIC, EARLIEST)).toBe(0);
-    expect(await listOffset(broker.port, TOPIC, LATEST_TIERED)).toBeGreaterThan(PEAK);
+    expect(await listOffset(t.broker.port, TOPIC, EARLIEST)).toBe(0);
+    expect(await listOffset(t.broker.port, TOPIC, LATEST_TIERED)).toBeGreaterThan(PEAK);
 
-    expect(await listOffsetAndTimestamp(broker.port, TOPIC, MAX_TIMESTAMP)).toEqual({
+    expect(await listOffsetAndTimestamp(t.broker.port, TOPIC, MAX_TIMESTAMP)).toEqual({
       offset: PEAK,
       timestamp: BASE + 1_000_000_000,
     });
     // A timestamp lookup inside the remote range: first record at or after BASE + 3.
-    expect(await listOffsetAndTimestamp(broker.port, TOPIC, BASE + 3)).toEqual({
+    expect(await listOffsetAndTimestamp(t.broker.port, TOPIC, BASE + 3)).toEqual({
       offset: 3,
       timestamp: BASE + 3,
     });
