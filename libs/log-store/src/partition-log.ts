@@ -33,6 +33,8 @@ export interface LogConfig {
   /** Local-tier limits with tiered storage; -2 means the retention.* value. */
   localRetentionMs?: number;
   localRetentionBytes?: number;
+  /** KIP-950 read-only remote data: no more copies; the local log keeps the total retention. */
+  remoteLogCopyDisable?: boolean;
 }
 
 export interface AppendInput {

@@ -37,7 +37,8 @@ export interface TieredLogLogger {
  * more than the total (a broker-wide local default may exceed a topic's own retention).
  */
 export function localLogConfig(config: LogConfig): LogConfig {
-  if (!config.remoteStorageEnable) return config;
+  // Read-only remote data (KIP-950): nothing more is copied, the local log keeps the totals.
+  if (!config.remoteStorageEnable || config.remoteLogCopyDisable) return config;
   return {
     ...config,
     retentionMs: localLimit(config.localRetentionMs ?? -2, config.retentionMs),
@@ -83,8 +84,13 @@ export class TieredLog implements PartitionLog {
     return this.fullConfig;
   }
 
+  /** Whether closed segments are copied (tiering on and remote.log.copy.disable off). */
   get tieringEnabled(): boolean {
-    return this.fullConfig.remoteStorageEnable === true && !this.closed;
+    return (
+      this.fullConfig.remoteStorageEnable === true &&
+      this.fullConfig.remoteLogCopyDisable !== true &&
+      !this.closed
+    );
   }
 
   get logStartOffset(): number {
@@ -234,17 +240,60 @@ export class TieredLog implements PartitionLog {
   }
 
   setConfig(config: LogConfig): void {
+    const wasTiered = this.fullConfig.remoteStorageEnable === true;
     this.fullConfig = config;
     this.applyConfig();
+    if (wasTiered && !config.remoteStorageEnable) void this.eraseRemoteWhenOff();
   }
 
   private applyConfig(): void {
-    const tiered = this.fullConfig.remoteStorageEnable === true;
+    // Local segments wait for their copy only while copies are made.
     this.local.setConfig(localLogConfig(this.fullConfig));
-    this.local.setTieredUpTo(tiered ? (this.remote.copiedUpTo() ?? 0) : null);
+    this.local.setTieredUpTo(this.tieringEnabled ? (this.remote.copiedUpTo() ?? 0) : null);
+  }
+
+  /**
+   * Tiering turned off with remote.log.delete.on.disable (KIP-950; the only way the broker
+   * lets it be turned off): every remote segment is deleted, oldest first, and the log then
+   * starts at the local log start. Resumed by the maintenance pass after a failure or a
+   * restart (the journal still lists segments).
+   */
+  private eraseRemoteWhenOff(): Promise<void> {
+    return this.exclusively(async () => {
+      if (this.fullConfig.remoteStorageEnable || this.remote.journal.segments.size === 0) return;
+      const segments = [...this.remote.journal.segments.values()].sort(
+        (a, b) => a.baseOffset - b.baseOffset,
+      );
+      this.logger.info(
+        `${this.remote.id.label}: tiering turned off; deleting ${segments.length} remote segment(s)`,
+      );
+      for (const s of segments) {
+        this.reader.evict(this.remote.keyOf(s, 'log').replace(/\.log$/, ''));
+        await this.remote.deleteSegment(s);
+      }
+      this.backlog = { segments: 0, bytes: 0 };
+      this.logger.info(`${this.remote.id.label}: remote data deleted`);
+    }).catch((err: unknown) =>
+      this.logger.warn(
+        `${this.remote.id.label}: deleting remote data deferred: ${(err as Error).message}`,
+      ),
+    );
   }
 
   async runMaintenance(now: number): Promise<void> {
+    if (!this.fullConfig.remoteStorageEnable) {
+      await this.local.runMaintenance(now);
+      if (this.remote.journal.segments.size > 0) await this.eraseRemoteWhenOff();
+      return;
+    }
+    // Read-only remote data: the remote (older) segments expire before the local ones, so the
+    // log never has a hole between them.
+    if (this.fullConfig.remoteLogCopyDisable && this.remote.copied().length > 0)
+      await this.applyRemoteRetention(now).catch((err: unknown) =>
+        this.logger.warn(
+          `${this.remote.id.label}: remote retention deferred: ${(err as Error).message}`,
+        ),
+      );
     await this.local.runMaintenance(now);
     if (this.remote.copied().length > 0) {
       await this.applyRemoteRetention(now).catch((err: unknown) =>

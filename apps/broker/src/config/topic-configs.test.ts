@@ -241,9 +241,6 @@ describe('tiered storage topic configs', () => {
     ).toBe(
       'Invalid value -1 for configuration local.retention.bytes: Value must not be -1 as retention.bytes value is set as 1000.',
     );
-    expect(
-      remoteStorageDisableProblem(tiered({ 'remote.storage.enable': 'true' }), tiered({})),
-    ).toBe('Disabling remote storage feature on the topic level is not supported.');
   });
 
   it('hands the local limits to the log configuration', () => {
@@ -302,13 +299,43 @@ describe('default.remote.storage.enable (a plan tiers new topics)', () => {
   });
 });
 
-describe('KIP-950 switches', () => {
-  it('accepts false and refuses true (not built) for remote.log.copy.disable / delete.on.disable', () => {
-    for (const name of ['remote.log.copy.disable', 'remote.log.delete.on.disable']) {
-      expect(topicConfigProblem(name, 'false')).toBeNull();
-      expect(topicConfigProblem(name, 'true')).toBe(
-        `Invalid value true for configuration ${name}: Only false is supported by this broker`,
-      );
-    }
+describe('KIP-950: read-only remote data and turning tiering off', () => {
+  const b = broker({ 'remote.log.storage.system.enable': 'true' });
+  const make = (o: Record<string, string>) => new Map(Object.entries(o));
+  it('needs local.retention.* equal to the total (or -2) once copies are disabled', () => {
+    const on = { 'remote.storage.enable': 'true', 'remote.log.copy.disable': 'true' };
+    expect(topicOverridesProblem(b, make(on))).toBeNull();
+    expect(
+      topicOverridesProblem(b, make({ ...on, 'retention.ms': '1000', 'local.retention.ms': '-2' })),
+    ).toBeNull();
+    expect(
+      topicOverridesProblem(
+        b,
+        make({ ...on, 'retention.ms': '1000', 'local.retention.ms': '1000' }),
+      ),
+    ).toBeNull();
+    expect(
+      topicOverridesProblem(
+        b,
+        make({ ...on, 'retention.ms': '1000', 'local.retention.ms': '500' }),
+      ),
+    ).toBe(
+      'When `remote.log.copy.disable` is set to true, the `local.retention.ms` and `retention.ms` must be set to the identical value because there will be no more logs copied to the remote storage.',
+    );
+    expect(logConfigFor(b, make(on)).remoteLogCopyDisable).toBe(true);
+  });
+
+  it('turns tiering off only together with remote.log.delete.on.disable=true', () => {
+    const was = make({ 'remote.storage.enable': 'true' });
+    expect(remoteStorageDisableProblem(was, make({}))).toMatch(
+      /^It is invalid to disable remote storage without deleting remote data\. If you want to keep the remote data and turn to read only, please set `remote\.storage\.enable=true,remote\.log\.copy\.disable=true`\./,
+    );
+    expect(
+      remoteStorageDisableProblem(
+        was,
+        make({ 'remote.storage.enable': 'false', 'remote.log.delete.on.disable': 'true' }),
+      ),
+    ).toBeNull();
+    expect(remoteStorageDisableProblem(make({}), make({}))).toBeNull();
   });
 });

@@ -79,16 +79,6 @@ function bool(v: string): string | null {
   return t === 'true' || t === 'false' ? null : 'Expected value to be either true or false';
 }
 
-/**
- * KIP-950's switches (read-only remote data, deleting it when tiering is turned off) are not
- * built: `false` (Kafka's default) is accepted, `true` refused rather than stored and ignored.
- */
-function onlyFalse(v: string): string | null {
-  const problem = bool(v);
-  if (problem) return problem;
-  return v.trim().toLowerCase() === 'true' ? 'Only false is supported by this broker' : null;
-}
-
 /** Kafka splits LIST values on commas with surrounding whitespace. */
 export function listItems(v: string): string[] {
   const t = v.trim();
@@ -291,7 +281,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     brokerKey: null,
     fallback: 'false',
     doc: 'Stop copying segments to remote storage.',
-    validate: onlyFalse,
+    validate: bool,
   },
   {
     name: 'remote.log.delete.on.disable',
@@ -299,7 +289,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     brokerKey: null,
     fallback: 'false',
     doc: 'Delete remote data when tiered storage is turned off for the topic.',
-    validate: onlyFalse,
+    validate: bool,
   },
   {
     name: 'remote.storage.enable',
@@ -417,6 +407,7 @@ function remoteStorageProblem(
     return 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.';
   if (listItems(effective.get('cleanup.policy')!).includes('compact'))
     return 'Remote log storage is unsupported for the compacted topics';
+  const copyDisabled = isTrue(effective.get('remote.log.copy.disable'));
   for (const [total, local] of [
     ['retention.bytes', 'local.retention.bytes'],
     ['retention.ms', 'local.retention.ms'],
@@ -424,6 +415,10 @@ function remoteStorageProblem(
     if (!overrides.has(local)) continue;
     const t = BigInt(effective.get(total)!.trim());
     const l = BigInt(effective.get(local)!.trim());
+    if (copyDisabled && l !== -2n && l !== t) {
+      const unit = total.slice('retention.'.length);
+      return `When \`remote.log.copy.disable\` is set to true, the \`local.retention.${unit}\` and \`retention.${unit}\` must be set to the identical value because there will be no more logs copied to the remote storage.`;
+    }
     if (t > -1n && l !== -2n) {
       if (l === -1n)
         return `Invalid value -1 for configuration ${local}: Value must not be -1 as ${total} value is set as ${t}.`;
@@ -454,16 +449,21 @@ export function withCreationDefaults(
   return new Map([...configs, ['remote.storage.enable', 'true']]);
 }
 
-/** Kafka refuses turning tiering off for a topic (its remote data would be orphaned). */
+const isTrue = (v: string | null | undefined) => v?.trim().toLowerCase() === 'true';
+
+/**
+ * Turning tiering off for a topic (KIP-950, Kafka 3.9+): only together with
+ * remote.log.delete.on.disable=true, which deletes the remote data; keeping it read-only is
+ * remote.log.copy.disable=true with tiering still on.
+ */
 export function remoteStorageDisableProblem(
   current: ReadonlyMap<string, string>,
   next: ReadonlyMap<string, string | null>,
 ): string | null {
-  const was = current.get('remote.storage.enable')?.trim().toLowerCase() === 'true';
-  const now = next.get('remote.storage.enable')?.trim().toLowerCase() === 'true';
-  return was && !now
-    ? 'Disabling remote storage feature on the topic level is not supported.'
-    : null;
+  const was = isTrue(current.get('remote.storage.enable'));
+  const now = isTrue(next.get('remote.storage.enable'));
+  if (!was || now || isTrue(next.get('remote.log.delete.on.disable'))) return null;
+  return 'It is invalid to disable remote storage without deleting remote data. If you want to keep the remote data and turn to read only, please set `remote.storage.enable=true,remote.log.copy.disable=true`. If you want to disable remote storage and delete all remote data, please set `remote.storage.enable=false,remote.log.delete.on.disable=true`.';
 }
 
 export function defaultTopicConfigValue(broker: BrokerConfig, def: TopicConfigDef): string {
@@ -513,5 +513,6 @@ export function logConfigFor(
     remoteStorageEnable: c.get('remote.storage.enable')?.trim().toLowerCase() === 'true',
     localRetentionMs: num(c.get('local.retention.ms')),
     localRetentionBytes: num(c.get('local.retention.bytes')),
+    remoteLogCopyDisable: isTrue(c.get('remote.log.copy.disable')),
   };
 }
