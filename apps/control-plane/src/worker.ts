@@ -9,6 +9,7 @@
 import { Worker, type Job } from 'bullmq';
 import { applyMigrations, connectDatabase } from '@tributary/db';
 import { loadConfig } from './config.js';
+import { publishAgentRevision } from './platform/agent-wakeups.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
 import {
   PROVISIONING_QUEUE,
@@ -30,10 +31,23 @@ async function main(): Promise<void> {
   const queues = new Queues({ url: config.redisUrl, maxRetriesPerRequest: null });
   const log = (line: string) => console.log(`worker: ${line}`);
 
+  // A pool spec written or marked DELETED: wake the agent's long-poll in the API processes.
+  const wake = async (clusterId: string, outcome: string) => {
+    const c = await db.kafkaCluster.findUnique({
+      where: { id: clusterId },
+      select: { agentId: true },
+    });
+    if (c?.agentId) publishAgentRevision(redis, c.agentId);
+    return outcome;
+  };
   const handlers: { [N in ProvisioningJobName]: (data: ProvisioningJobs[N]) => Promise<string> } = {
-    'provision-cluster': (d) =>
-      provisionCluster(db, d.clusterId, { pauseMs: config.testProvisionPauseMs, log }),
-    'deprovision-cluster': (d) => deprovisionCluster(db, d.clusterId),
+    'provision-cluster': async (d) =>
+      wake(
+        d.clusterId,
+        await provisionCluster(db, d.clusterId, { pauseMs: config.testProvisionPauseMs, log }),
+      ),
+    'deprovision-cluster': async (d) =>
+      wake(d.clusterId, await deprovisionCluster(db, d.clusterId)),
   };
   const worker = new Worker(
     PROVISIONING_QUEUE,

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killWithParent, stopProcess } from '@tributary/testing';
+import { Redis } from 'ioredis';
+import { publishAgentRevision } from '../src/platform/agent-wakeups.js';
 import { provisionCluster } from '../src/modules/provisioning/provision-cluster.job.js';
 import {
   AGENT_TOKEN,
@@ -187,6 +189,39 @@ describe('agent API', () => {
       pools: [{ clusterId: cluster.id }],
     });
     expectProblem(bad, 400);
+  });
+
+  it('wakes a long-poll for a change another process made (Redis), and re-reads as a backstop', async () => {
+    const { cluster } = await newCluster();
+    await provisionCluster(p.api.db, cluster.id);
+    const { agentId } = await p.api.db.kafkaCluster.findUniqueOrThrow({
+      where: { id: cluster.id },
+      select: { agentId: true },
+    });
+    const bump = () =>
+      p.api.db.agent.update({ where: { id: agentId! }, data: { revision: { increment: 1 } } });
+    const other = new Redis(p.redis.url);
+    try {
+      // As the worker does: commit, then publish. Nothing in this process emits.
+      const rev = (await agent.get('/internal/agent/v1/desired-state')).body.revision;
+      const waiting = agent.get(`/internal/agent/v1/desired-state?after=${rev}&wait_ms=20000`);
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      await bump();
+      publishAgentRevision(other, agentId!);
+      expect((await waiting).body.revision).toBe(rev + 1);
+      expect(Date.now() - t0).toBeLessThan(1000);
+
+      // The message lost: the fallback re-read (every 5 s) still answers.
+      const lost = agent.get(`/internal/agent/v1/desired-state?after=${rev + 1}&wait_ms=20000`);
+      await new Promise((r) => setTimeout(r, 200));
+      const t1 = Date.now();
+      await bump();
+      expect((await lost).body.revision).toBe(rev + 2);
+      expect(Date.now() - t1).toBeLessThan(6000);
+    } finally {
+      other.disconnect();
+    }
   });
 
   it('stores each usage sample once and counts duplicates', async () => {

@@ -66,8 +66,11 @@ const desiredQuery = z.strictObject({
   wait_ms: z.coerce.number().int().min(0).max(MAX_DESIRED_STATE_WAIT_MS).default(0),
 });
 
-/** How often a waiting long-poll re-reads the revision (changes made by other processes). */
-const POLL_STEP_MS = 250;
+/**
+ * How often a waiting long-poll re-reads the revision anyway: changes wake it at once
+ * (PoolChanges, through Redis from other processes); this is the backstop for a lost message.
+ */
+const POLL_STEP_MS = 5_000;
 
 @Public()
 @ApiExcludeController()
