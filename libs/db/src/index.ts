@@ -25,7 +25,7 @@ export type {
 export * from './generated/prisma/enums.js';
 export { DbConflictError, DbNotFoundError, DbStaleError, dbCall, mapDbError } from './errors.js';
 export * from './ids.js';
-export { clientOf, inOrg, runInTransaction } from './tenancy.js';
+export { clientOf, inOrg, ofAgent, runInTransaction } from './tenancy.js';
 export type { DbClient, TenantWhere, TransactionOptions, Tx } from './tenancy.js';
 export { applyMigrations, createMigration, schemaDrift } from './migrations/migrate.js';
 export type { MigrateOptions } from './migrations/migrate.js';

@@ -7,7 +7,7 @@
  */
 import type { Db } from './client.js';
 import type { Prisma } from './generated/prisma/client.js';
-import type { OrgId } from './ids.js';
+import type { AgentId, OrgId } from './ids.js';
 
 /** A `where` of a tenant-owned table: the organization is required and branded. */
 export type TenantWhere<W> = Omit<W, 'orgId'> & { orgId: OrgId };
@@ -15,6 +15,18 @@ export type TenantWhere<W> = Omit<W, 'orgId'> & { orgId: OrgId };
 /** `where` scoped to one organization (a plain string does not compile as `orgId`). */
 export function inOrg<const W extends object>(orgId: OrgId, where: W): W & { orgId: OrgId } {
   return { ...where, orgId };
+}
+
+/**
+ * `where` scoped to one agent (a plain string does not compile as `agentId`): the data-plane
+ * side's equivalent of `inOrg`, for the tables an agent serves (clusters, pool specs,
+ * observations). An agent's repository methods take its `AgentId` first.
+ */
+export function ofAgent<const W extends object>(
+  agentId: AgentId,
+  where: W,
+): W & { agentId: AgentId } {
+  return { ...where, agentId };
 }
 
 declare const txBrand: unique symbol;
