@@ -7,7 +7,7 @@
  *   DATABASE_URL=... REDIS_URL=... node apps/control-plane/dist/worker.js
  */
 import { Worker, type Job } from 'bullmq';
-import { applyMigrations, connectDatabase } from '@tributary/db';
+import { applyMigrations, asClusterId, connectDatabase } from '@tributary/db';
 import { loadConfig } from './config.js';
 import { publishAgentRevision } from './platform/agent-wakeups.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
@@ -17,10 +17,14 @@ import {
   type ProvisioningJobName,
   type ProvisioningJobs,
 } from './platform/queues.js';
-import {
-  deprovisionCluster,
-  provisionCluster,
-} from './modules/provisioning/provision-cluster.job.js';
+import { DeprovisionClusterJob } from './modules/provisioning/deprovision-cluster.job.js';
+import { ProvisionClusterJob } from './modules/provisioning/provision-cluster.job.js';
+import { ProvisioningRepository } from './modules/provisioning/provisioning.repository.js';
+
+/** One job class per queued job name, each with one `handle()`. */
+type ProvisioningJobClasses = {
+  [N in ProvisioningJobName]: { handle(data: ProvisioningJobs[N]): Promise<string> };
+};
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -31,31 +35,26 @@ async function main(): Promise<void> {
   const queues = new Queues({ url: config.redisUrl, maxRetriesPerRequest: null });
   const log = (line: string) => console.log(`worker: ${line}`);
 
-  // A pool spec written or marked DELETED: wake the agent's long-poll in the API processes.
-  const wake = async (clusterId: string, outcome: string) => {
-    const c = await db.kafkaCluster.findUnique({
-      where: { id: clusterId },
-      select: { agentId: true },
-    });
-    if (c?.agentId) publishAgentRevision(redis, c.agentId);
-    return outcome;
-  };
-  const handlers: { [N in ProvisioningJobName]: (data: ProvisioningJobs[N]) => Promise<string> } = {
-    'provision-cluster': async (d) =>
-      wake(
-        d.clusterId,
-        await provisionCluster(db, d.clusterId, { pauseMs: config.testProvisionPauseMs, log }),
-      ),
-    'deprovision-cluster': async (d) =>
-      wake(d.clusterId, await deprovisionCluster(db, d.clusterId)),
+  const provisioning = new ProvisioningRepository(db);
+  const jobs: ProvisioningJobClasses = {
+    'provision-cluster': new ProvisionClusterJob(provisioning, {
+      pauseMs: config.testProvisionPauseMs,
+      log,
+    }),
+    'deprovision-cluster': new DeprovisionClusterJob(provisioning),
   };
   const worker = new Worker(
     PROVISIONING_QUEUE,
     async (job: Job) => {
-      const handle = handlers[job.name as ProvisioningJobName] as (d: unknown) => Promise<string>;
-      if (!handle) throw new Error(`unknown job ${job.name}`);
+      const handler = jobs[job.name as ProvisioningJobName] as
+        { handle(d: { clusterId: string }): Promise<string> } | undefined;
+      if (!handler) throw new Error(`unknown job ${job.name}`);
       log(`${job.name} ${JSON.stringify(job.data)} attempt ${job.attemptsMade + 1}`);
-      return handle(job.data);
+      const outcome = await handler.handle(job.data);
+      // A pool spec written or marked DELETED: wake the agent's long-poll in the API processes.
+      const agentId = await provisioning.agentOf(asClusterId(job.data.clusterId));
+      if (agentId) publishAgentRevision(redis, agentId);
+      return outcome;
     },
     {
       connection: redis,
@@ -70,20 +69,11 @@ async function main(): Promise<void> {
   );
 
   const sweep = async () => {
-    const [provisioning, deleting] = await Promise.all([
-      db.kafkaCluster.findMany({ where: { status: 'PROVISIONING' }, select: { id: true } }),
-      db.kafkaCluster.findMany({ where: { status: 'DELETING' }, select: { id: true } }),
-    ]);
-    const specs = await db.poolSpec.findMany({
-      where: { clusterId: { in: [...provisioning, ...deleting].map((c) => c.id) } },
-      select: { clusterId: true, state: true },
-    });
-    const spec = new Map(specs.map((s) => [s.clusterId, s.state]));
-    for (const c of provisioning)
-      if (!spec.has(c.id)) await queues.enqueue('provision-cluster', { clusterId: c.id });
-    for (const c of deleting)
-      if (spec.get(c.id) !== 'DELETED')
-        await queues.enqueue('deprovision-cluster', { clusterId: c.id });
+    const lost = await provisioning.lostJobs();
+    for (const clusterId of lost.provision)
+      await queues.enqueue('provision-cluster', { clusterId });
+    for (const clusterId of lost.deprovision)
+      await queues.enqueue('deprovision-cluster', { clusterId });
   };
   let sweeping = true;
   const loop = (async () => {

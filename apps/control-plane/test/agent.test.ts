@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killWithParent, stopProcess } from '@tributary/testing';
 import { Redis } from 'ioredis';
 import { publishAgentRevision } from '../src/platform/agent-wakeups.js';
-import { provisionCluster } from '../src/modules/provisioning/provision-cluster.job.js';
+import { ProvisionClusterJob } from '../src/modules/provisioning/provision-cluster.job.js';
+import { ProvisioningRepository } from '../src/modules/provisioning/provisioning.repository.js';
 import {
   AGENT_TOKEN,
   Client,
@@ -30,6 +31,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.stop();
 });
+
+/** The provisioning job, run in-process (as the worker would). */
+const provisionCluster = (clusterId: string) =>
+  new ProvisionClusterJob(new ProvisioningRepository(p.api.db)).handle({ clusterId });
 
 async function newCluster() {
   const { client, orgId } = await signUp(p.baseUrl);
@@ -68,7 +73,7 @@ describe('agent API', () => {
 
   it('long-polls desired state, and observed state moves the statuses', async () => {
     const { client, cluster } = await newCluster();
-    await provisionCluster(p.api.db, cluster.id);
+    await provisionCluster(cluster.id);
     const first = await agent.get('/internal/agent/v1/desired-state');
     const pool = first.body.pools.find((x: { clusterId: string }) => x.clusterId === cluster.id);
     expect(pool).toMatchObject({
@@ -193,7 +198,7 @@ describe('agent API', () => {
 
   it('wakes a long-poll for a change another process made (Redis), and re-reads as a backstop', async () => {
     const { cluster } = await newCluster();
-    await provisionCluster(p.api.db, cluster.id);
+    await provisionCluster(cluster.id);
     const { agentId } = await p.api.db.kafkaCluster.findUniqueOrThrow({
       where: { id: cluster.id },
       select: { agentId: true },
@@ -226,7 +231,7 @@ describe('agent API', () => {
 
   it('stores each usage sample once and counts duplicates', async () => {
     const { cluster } = await newCluster();
-    await provisionCluster(p.api.db, cluster.id);
+    await provisionCluster(cluster.id);
     const sample = (sequence: number) => ({
       clusterId: cluster.id,
       brokerId: 0,

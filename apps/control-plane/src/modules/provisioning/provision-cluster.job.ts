@@ -5,8 +5,10 @@
  * cluster, so a retried job can never make a second pool), and the spec row, the agent
  * revision and the operation move together in one transaction.
  */
-import type { Db } from '@tributary/db';
+import { asAgentId, asClusterId } from '@tributary/db';
+import type { ProvisioningJobs } from '../../platform/queues.js';
 import { PLANS, poolBase } from '../clusters/plans.js';
+import type { ProvisioningRepository } from './provisioning.repository.js';
 
 export class NoAgentError extends Error {}
 
@@ -16,90 +18,31 @@ export interface ProvisionOptions {
   log?: (line: string) => void;
 }
 
-export async function provisionCluster(
-  db: Db,
-  clusterId: string,
-  o: ProvisionOptions = {},
-): Promise<'provisioned' | 'skipped'> {
-  const cluster = await db.kafkaCluster.findUnique({ where: { id: clusterId } });
-  if (!cluster || cluster.status !== 'PROVISIONING') return 'skipped';
-  let agentId = cluster.agentId;
-  if (!agentId) {
-    const agent = await db.agent.findFirst({
-      where: { region: cluster.region },
-      orderBy: { createdAt: 'asc' },
-    });
-    if (!agent) {
-      await db.kafkaCluster.update({
-        where: { id: clusterId },
-        data: { statusReason: `waiting for an agent in region ${cluster.region}` },
-      });
-      throw new NoAgentError(`no agent in region ${cluster.region}`);
-    }
-    await db.kafkaCluster.updateMany({
-      where: { id: clusterId, agentId: null },
-      data: { agentId: agent.id },
-    });
-    agentId = (await db.kafkaCluster.findUniqueOrThrow({ where: { id: clusterId } })).agentId!;
-    o.log?.(`provision ${clusterId}: agent ${agentId}`);
-  }
-  if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
-  const base = poolBase(PLANS[cluster.plan], cluster.brokers);
-  await db.$transaction(async (tx) => {
-    await tx.poolSpec.upsert({
-      where: { clusterId },
-      create: { clusterId, orgId: cluster.orgId, agentId, base, state: 'RUNNING' },
-      update: {},
-    });
-    await tx.agent.update({ where: { id: agentId }, data: { revision: { increment: 1 } } });
-    await tx.kafkaCluster.update({ where: { id: clusterId }, data: { statusReason: null } });
-    await tx.operation.updateMany({
-      where: { targetId: clusterId, kind: 'cluster.create', status: 'PENDING' },
-      data: { status: 'RUNNING' },
-    });
-  });
-  o.log?.(`provision ${clusterId}: pool spec written`);
-  return 'provisioned';
-}
+export class ProvisionClusterJob {
+  constructor(
+    private readonly provisioning: ProvisioningRepository,
+    private readonly o: ProvisionOptions = {},
+  ) {}
 
-/** Marks the pool DELETED for the agent; a cluster that never got a pool is DELETED at once. */
-export async function deprovisionCluster(
-  db: Db,
-  clusterId: string,
-): Promise<'deprovisioned' | 'deleted' | 'skipped'> {
-  const cluster = await db.kafkaCluster.findUnique({ where: { id: clusterId } });
-  if (!cluster || cluster.status !== 'DELETING') return 'skipped';
-  const spec = await db.poolSpec.findUnique({ where: { clusterId } });
-  if (!spec) {
-    await db.$transaction([
-      db.kafkaCluster.update({
-        where: { id: clusterId },
-        data: { status: 'DELETED', liveName: null, version: { increment: 1 } },
-      }),
-      db.operation.updateMany({
-        where: { targetId: clusterId, status: { in: ['PENDING', 'RUNNING'] } },
-        data: { status: 'SUCCEEDED' },
-      }),
-    ]);
-    return 'deleted';
+  async handle(data: ProvisioningJobs['provision-cluster']): Promise<'provisioned' | 'skipped'> {
+    const clusterId = asClusterId(data.clusterId);
+    const { provisioning, o } = this;
+    const cluster = await provisioning.cluster(clusterId);
+    if (!cluster || cluster.status !== 'PROVISIONING') return 'skipped';
+    let agentId = cluster.agentId ? asAgentId(cluster.agentId) : null;
+    if (!agentId) {
+      const agent = await provisioning.firstAgentIn(cluster.region);
+      if (!agent) {
+        await provisioning.noteWaitingForAgent(clusterId, cluster.region);
+        throw new NoAgentError(`no agent in region ${cluster.region}`);
+      }
+      agentId = await provisioning.placeOnAgent(clusterId, agent);
+      o.log?.(`provision ${clusterId}: agent ${agentId}`);
+    }
+    if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
+    const base = poolBase(PLANS[cluster.plan], cluster.brokers);
+    await provisioning.writePoolSpec(cluster, agentId, base);
+    o.log?.(`provision ${clusterId}: pool spec written`);
+    return 'provisioned';
   }
-  if (spec.state === 'DELETED') return 'skipped';
-  await db.$transaction(async (tx) => {
-    const c = await tx.kafkaCluster.update({
-      where: { id: clusterId },
-      data: { generation: { increment: 1 } },
-      select: { generation: true },
-    });
-    await tx.kafkaCluster.update({
-      where: { id: clusterId },
-      data: { poolGeneration: c.generation },
-    });
-    await tx.poolSpec.update({ where: { clusterId }, data: { state: 'DELETED' } });
-    await tx.agent.update({ where: { id: spec.agentId }, data: { revision: { increment: 1 } } });
-    await tx.operation.updateMany({
-      where: { targetId: clusterId, kind: 'cluster.delete', status: 'PENDING' },
-      data: { status: 'RUNNING' },
-    });
-  });
-  return 'deprovisioned';
 }
