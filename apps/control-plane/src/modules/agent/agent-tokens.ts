@@ -8,39 +8,28 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { newId, type Agent, type Db } from '@tributary/db';
+import type { Agent, AgentId, Db } from '@tributary/db';
 import type { ControlPlaneConfig } from '../../config.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
+import { AgentsRepository } from './agents.repository.js';
 
+/** Before the app is built (a repository of its own over the app's database). */
 export async function seedLocalAgent(
   db: Db,
   config: ControlPlaneConfig,
   log: (s: string) => void = console.log,
 ): Promise<Agent> {
-  const existing = await db.agent.findUnique({ where: { name: 'local' } });
-  if (config.agentToken) {
-    const tokenHash = sha256(config.agentToken);
-    return db.agent.upsert({
-      where: { name: 'local' },
-      create: { id: newId('agent'), name: 'local', region: config.agentRegion, tokenHash },
-      update: { tokenHash, region: config.agentRegion },
-    });
-  }
+  const agents = new AgentsRepository(db);
+  if (config.agentToken) return agents.saveLocal(config.agentRegion, sha256(config.agentToken));
+  const existing = await agents.local();
   if (existing) return existing;
   const token = randomToken();
   mkdirSync(dirname(config.agentTokenFile), { recursive: true });
   writeFileSync(config.agentTokenFile, `${token}\n`, { mode: 0o600 });
   log(`control plane: agent token for agent "local" written to ${config.agentTokenFile}`);
-  return db.agent.create({
-    data: {
-      id: newId('agent'),
-      name: 'local',
-      region: config.agentRegion,
-      tokenHash: sha256(token),
-    },
-  });
+  return agents.createLocal(config.agentRegion, sha256(token));
 }
 
-export async function agentForToken(db: Db, token: string): Promise<Agent | null> {
-  return db.agent.findUnique({ where: { tokenHash: sha256(token) } });
+export function agentForToken(agents: AgentsRepository, token: string): Promise<AgentId | null> {
+  return agents.byTokenHash(sha256(token));
 }
