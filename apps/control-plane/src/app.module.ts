@@ -21,7 +21,7 @@ import { PlatformModule } from './platform/platform.module.js';
 import { Queues } from './platform/queues.js';
 import { connectRedis, pingRedis } from './platform/redis.js';
 import { AclsModule } from './modules/acls/acls.module.js';
-import { AgentController, AgentGuard } from './modules/agent/agent.controller.js';
+import { AgentModule } from './modules/agent/agent.module.js';
 import { seedLocalAgent } from './modules/agent/agent-tokens.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -91,11 +91,11 @@ export async function createApi(
       ServiceAccountsModule,
       ApiKeysModule,
       AclsModule,
+      AgentModule,
     ],
-    controllers: [OpenApiController, AgentController],
+    controllers: [OpenApiController],
     providers: [
       { provide: OPENAPI, useValue: openapi },
-      AgentGuard,
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: FallbackProblemFilter },
     ],
