@@ -30,6 +30,9 @@ export function composeDesiredState(revision: number, rows: DesiredStateRows): D
   const pools = specs.map((s): PoolSpecJson => {
     const base = s.base as unknown as PoolBase;
     const deleted = s.state === 'DELETED';
+    /** This pool's rows (none once it is DELETED). */
+    const mine = <T extends { clusterId: string }>(rows: T[]): T[] =>
+      deleted ? [] : rows.filter((r) => r.clusterId === s.clusterId);
     return {
       clusterId: s.clusterId,
       generation: generation.get(s.clusterId) ?? 1,
@@ -38,39 +41,27 @@ export function composeDesiredState(revision: number, rows: DesiredStateRows): D
       resources: base.resources,
       brokerConfig: base.brokerConfig,
       limits: base.limits,
-      credentials: deleted
-        ? []
-        : keys
-            .filter((k) => k.clusterId === s.clusterId)
-            .map((k) => ({
-              id: k.id,
-              principal: k.principal,
-              derived: k.derived as never,
-              expiresAt: null,
-            })),
-      acls: deleted
-        ? []
-        : acls
-            .filter((a) => a.clusterId === s.clusterId)
-            .map((a) => ({
-              resourceType: a.resourceType as never,
-              resourceName: a.resourceName,
-              patternType: a.patternType as never,
-              principal: a.principal,
-              host: a.host,
-              operation: a.operation as never,
-              permissionType: a.permissionType as never,
-            })),
-      topics: deleted
-        ? []
-        : topics
-            .filter((t) => t.clusterId === s.clusterId)
-            .map((t) => ({
-              name: t.name,
-              state: t.status === 'DELETING' ? ('ABSENT' as const) : ('PRESENT' as const),
-              partitions: t.partitions,
-              configs: t.configs as Record<string, string>,
-            })),
+      credentials: mine(keys).map((k) => ({
+        id: k.id,
+        principal: k.principal,
+        derived: k.derived as never,
+        expiresAt: null,
+      })),
+      acls: mine(acls).map((a) => ({
+        resourceType: a.resourceType as never,
+        resourceName: a.resourceName,
+        patternType: a.patternType as never,
+        principal: a.principal,
+        host: a.host,
+        operation: a.operation as never,
+        permissionType: a.permissionType as never,
+      })),
+      topics: mine(topics).map((t) => ({
+        name: t.name,
+        state: t.status === 'DELETING' ? ('ABSENT' as const) : ('PRESENT' as const),
+        partitions: t.partitions,
+        configs: t.configs as Record<string, string>,
+      })),
     };
   });
   return { revision, pools };
