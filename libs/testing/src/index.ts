@@ -112,6 +112,8 @@ export {
 } from './platform-processes.js';
 export type { PlatformProcessName, PlatformProcessesOptions } from './platform-processes.js';
 export { runningBrokerPids, saslPlain, startPlatform } from './platform.js';
+export { PLATFORM_S3_BUCKET, startPlatformS3 } from './platform-s3.js';
+export type { PlatformS3, PlatformS3Options } from './platform-s3.js';
 export type { StartPlatformOptions, TestPlatform } from './platform.js';
 export {
   createCluster,

@@ -80,14 +80,22 @@ export async function createKeyWithAcls(
   return { id: key.id, secret: key.secret, serviceAccountId: sa.id };
 }
 
-/** Creates a topic through the REST API and waits until the pool has it (status READY). */
+/**
+ * Creates a topic through the REST API (with topic `configs`, if given) and waits until the
+ * pool has it (status READY).
+ */
 export async function createTopic(
   client: PlatformClient,
   clusterId: string,
   name: string,
   partitions = 1,
+  configs?: Record<string, string>,
 ): Promise<Json> {
-  await client.post(`/v1/kafka/clusters/${clusterId}/topics`, { name, partitions });
+  await client.post(`/v1/kafka/clusters/${clusterId}/topics`, {
+    name,
+    partitions,
+    ...(configs ? { configs } : {}),
+  });
   return waitForStatus(client, `/v1/kafka/clusters/${clusterId}/topics/${name}`, 'READY', {
     timeoutMs: 15_000,
     intervalMs: 50,

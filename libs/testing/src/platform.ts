@@ -4,7 +4,9 @@
  * the worker, and the agent with its own data root and port range, all sharing one agent
  * token. Helpers sign up, log in and call the REST API; `kill`/`stop`/`start`/`restart` act
  * on the API, worker and agent. `dispose()` stops everything, brokers included (the agent
- * leaves them running when it stops), and removes the data.
+ * leaves them running when it stops), and removes the data. With `s3`, an S3 server
+ * (s3rver) is started too and the agent tiers every pool to it (platform-s3.ts); it stops
+ * after the brokers.
  *
  *   await using p = await startPlatform();
  *   const { client, orgId } = await p.signUp();
@@ -27,6 +29,7 @@ import {
   stopPoolBrokers,
   type PoolBroker,
 } from './platform-pools.js';
+import { startPlatformS3, type PlatformS3, type PlatformS3Options } from './platform-s3.js';
 import { freePort } from './ports.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { startRedis, type RedisServer } from './redis.js';
@@ -40,6 +43,11 @@ export interface StartPlatformOptions {
   agentEnv?: Record<string, string>;
   /** Print every process line (also with TRIBUTARY_PLATFORM_VERBOSE=1). */
   verbose?: boolean;
+  /**
+   * Tiered storage: start an S3 server and hand it to the agent (true = bucket `tributary`,
+   * no key prefix). Default off: the agent then runs without S3.
+   */
+  s3?: boolean | PlatformS3Options;
 }
 
 export interface TestPlatform {
@@ -50,6 +58,8 @@ export interface TestPlatform {
   readonly agentToken: string;
   /** The agent's data root (pools under `pools/<clusterId>/`). */
   readonly dataRoot: string;
+  /** The agent's S3 (server, bucket, key prefix), or null when started without `s3`. */
+  readonly s3: PlatformS3 | null;
   readonly processes: PlatformProcesses;
   process(name: PlatformProcessName): PlatformProcess;
   /** SIGKILL. */
@@ -102,6 +112,9 @@ export async function startPlatform(o: StartPlatformOptions = {}): Promise<TestP
       () => tmp.remove(),
     );
     const databaseUrl = await pg.createDatabase('tributary');
+    // Pushed before the processes: cleanups run in reverse, so S3 stops after the brokers.
+    const s3 = o.s3 ? await startPlatformS3(o.s3 === true ? {} : o.s3) : null;
+    if (s3) cleanups.push(() => s3.server.stop());
     const verbose = o.verbose ?? process.env.TRIBUTARY_PLATFORM_VERBOSE === '1';
     const options: PlatformProcessesOptions = {
       databaseUrl,
@@ -115,6 +128,7 @@ export async function startPlatform(o: StartPlatformOptions = {}): Promise<TestP
       agentEnv: {
         TRIBUTARY_AGENT_RESYNC_MS: '1000',
         TRIBUTARY_AGENT_USAGE_INTERVAL_MS: '2000',
+        ...s3?.agentEnv,
         ...o.agentEnv,
       },
       onLine: verbose ? (name, line) => console.log(`[${name}] ${line}`) : undefined,
@@ -134,6 +148,7 @@ export async function startPlatform(o: StartPlatformOptions = {}): Promise<TestP
       redisUrl: redis.url,
       agentToken: options.agentToken,
       dataRoot: options.agentDataRoot,
+      s3,
       processes: procs,
       process: (name) => procs.process(name),
       kill: (name) => procs.process(name).kill(),
