@@ -197,11 +197,10 @@ describe('self-service flow over HTTP and Kafka only', () => {
     });
   });
 
-  // Fails today: the API's SIGTERM handler (apps/control-plane/src/main.ts) closes the Nest app,
-  // which waits for in-flight requests; the agent's desired-state long-poll
-  // (modules/agent/agent.controller.ts) holds one open for up to wait_ms (25 s) without
-  // noticing the shutdown, and the agent's next poll arrives on the same keep-alive
-  // connection, so the API never exits while an agent is connected (SIGKILL after 30 s here).
+  // A regression guard: the API's SIGTERM handler closes the Nest app, which waits for
+  // in-flight requests; the agent's desired-state long-poll must end at shutdown
+  // (GetDesiredStateUseCase) and its connection close, or the API would never exit while an
+  // agent is connected.
   it('the API exits promptly on SIGTERM while the agent long-polls', async () => {
     await new Promise((r) => setTimeout(r, 1_000)); // the agent is inside a long-poll now
     const start = performance.now();
