@@ -241,6 +241,11 @@ describe('tiered storage through the platform', () => {
       expect(t).toMatchObject({ managed: true, partitions: 1, configs: TIERED_CONFIGS });
       expect(t.observed.configs).toMatchObject(TIERED_CONFIGS);
     }
+    // The basic plan tiers new topics by default: one created without configs is tiered too
+    // (the broker writes remote.storage.enable=true into its own overrides).
+    const plain = await createTopic(client, clusterId, `${SMALL}.plain`, 1);
+    expect(plain.configs).toEqual({});
+    expect(plain.observed.configs['remote.storage.enable']).toBe('true');
     topicIds = Object.fromEntries(made.map((t) => [t.name, kafkaTopicId(t.observed.topic_id)]));
     for (const name of [BIG, SMALL])
       await timed(`kcat produce ${sent[name].length} records to ${name}`, () =>
