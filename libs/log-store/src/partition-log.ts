@@ -73,6 +73,11 @@ export type ReadResult =
       logStartOffset: number;
       /** With no transactions this equals highWatermark. */
       lastStableOffset: number;
+      /**
+       * Set when a remote (tiered) read did not finish in time and `records` is empty: settles
+       * when the read does, after which a retry finds its bytes cached.
+       */
+      pending?: Promise<void>;
     }
   | { ok: false; errorCode: number; highWatermark: number; logStartOffset: number };
 
