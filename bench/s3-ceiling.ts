@@ -51,16 +51,21 @@ async function readAll(
   let next = 0;
   let got = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const worker = async () => {
     while (next < size) {
       const start = next;
       next = Math.min(size, start + rangeBytes);
+      const t = performance.now();
       const n = await get(start, next);
+      slowestGetMs = Math.max(slowestGetMs, performance.now() - t);
       got += n;
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   if (got !== size) throw new Error(`read ${got} of ${size} bytes`);
+  const cpu = process.cpuUsage(cpu0);
+  cpuMsPerMib.push((cpu.user + cpu.system) / 1000 / (size / MIB));
   return size / MIB / ((performance.now() - t0) / 1000);
 }
 
@@ -86,6 +91,10 @@ function rawGet(endpoint: string, start: number, end: number): Promise<number> {
   });
 }
 let keepAlive: import('node:http').Agent;
+/** Client CPU ms per MiB of each readAll (the reader's cost, s3rver's excluded). */
+const cpuMsPerMib: number[] = [];
+/** The longest single GET of the whole run. */
+let slowestGetMs = 0;
 
 async function main(): Promise<void> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve'], {
@@ -113,6 +122,8 @@ async function main(): Promise<void> {
       for (const inFlight of [1, 2, 4, 8]) {
         const sdk: number[] = [];
         const raw: number[] = [];
+        const sdkCpu: number[] = [];
+        const rawCpu: number[] = [];
         for (let r = 0; r < Number(opts.rounds); r++) {
           sdk.push(
             await readAll(
@@ -122,22 +133,29 @@ async function main(): Promise<void> {
               inFlight,
             ),
           );
+          sdkCpu.push(cpuMsPerMib.at(-1)!);
           raw.push(await readAll((s, e) => rawGet(endpoint, s, e), size, rangeMib * MIB, inFlight));
+          rawCpu.push(cpuMsPerMib.at(-1)!);
         }
         rows.push([
           `${rangeMib} MiB`,
           String(inFlight),
           `${fmt(Math.max(...sdk))} (${sdk.map((v) => fmt(v)).join(', ')})`,
           `${fmt(Math.max(...raw))} (${raw.map((v) => fmt(v)).join(', ')})`,
+          `${fmt(Math.min(...sdkCpu), 2)} / ${fmt(Math.min(...rawCpu), 2)}`,
         ]);
       }
     }
     console.log(
       `\ns3rver ranged GETs of one ${opts.mib} MiB object, MiB/s (best, then each round); ` +
-        `${availableParallelism()} CPUs, load ${fmt(load0)} → ${fmt(loadavg()[0])}\n`,
+        `${availableParallelism()} CPUs, load ${fmt(load0)} → ${fmt(loadavg()[0])}; ` +
+        `slowest single GET ${fmt(slowestGetMs, 0)} ms\n`,
     );
     console.log(
-      formatTable(['range', 'in flight', 'S3ObjectStore (SDK)', 'plain node:http'], rows),
+      formatTable(
+        ['range', 'in flight', 'S3ObjectStore (SDK)', 'plain node:http', 'reader CPU ms/MiB'],
+        rows,
+      ),
     );
   } finally {
     store.close();

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const s3dir = await createTempDir('tributary-bench-s3-');
   const s3 = await startS3Server({ dataDir: s3dir.path, buckets: ['tributary-bench'] });
   const adminPort = await freePort();
+  const remoteReadTrouble: string[] = [];
   const props: Record<string, string> = {
     'remote.log.storage.system.enable': 'true',
     'rsm.config.storage.s3.endpoint.url': s3.endpoint,
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
       `127.0.0.1:${adminPort}`,
     ],
     env: { TRIBUTARY_ADMIN_TOKEN: TOKEN },
+    // Remote reads that failed or outlasted remote.fetch.max.wait.ms: what a stalled consumer sees.
+    onOutput: (line) => {
+      if (/remote read at/.test(line)) remoteReadTrouble.push(line);
+    },
     nodeArgs: opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`] : [],
   });
   const usage = async (): Promise<Usage> => {
@@ -204,6 +209,10 @@ async function main(): Promise<void> {
         `${loadavg()[0].toFixed(1)} at the end\n`,
     );
     console.log(formatTable(['metric', 'value'], rows));
+    console.log(
+      `\nslow or failed remote reads logged by the broker: ${remoteReadTrouble.length}` +
+        remoteReadTrouble.map((l) => `\n  ${l}`).join(''),
+    );
   } catch (err) {
     console.error(`broker output:\n${broker.recentOutput()}`);
     throw err;

@@ -54,6 +54,7 @@ export interface CopyBacklog {
 export class TieredLog implements PartitionLog {
   private fullConfig: LogConfig;
   private remoteOps: Promise<unknown> = Promise.resolve();
+  private lastSlowReadLog = 0;
   private closed = false;
   /** Closed local segments not yet copied, as of the last copy pass. */
   backlog: CopyBacklog = { segments: 0, bytes: 0 };
@@ -171,8 +172,9 @@ export class TieredLog implements PartitionLog {
     try {
       const pieces = await Promise.race([reading, late]);
       if (pieces === null) {
+        const started = Date.now() - this.remoteFetchMaxWaitMs;
         const pending = reading.then(
-          () => {},
+          () => this.slowRead(offset, Date.now() - started),
           () => {}, // the retry reads again and reports the error
         );
         return {
@@ -199,6 +201,17 @@ export class TieredLog implements PartitionLog {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Logs a remote read that outlasted remote.fetch.max.wait.ms (at most every 10 s). */
+  private slowRead(offset: number, ms: number): void {
+    const now = Date.now();
+    if (now - this.lastSlowReadLog < 10_000) return;
+    this.lastSlowReadLog = now;
+    this.logger.warn(
+      `${this.remote.id.label}: remote read at ${offset} took ${ms} ms ` +
+        `(over remote.fetch.max.wait.ms ${this.remoteFetchMaxWaitMs}; answered empty meanwhile)`,
+    );
   }
 
   async offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {

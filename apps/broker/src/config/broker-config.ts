@@ -117,10 +117,11 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['rsm.config.cluster.id', ''],
   // Remote reads: range-GET granularity; the cache's hard cap on fetched + in-flight bytes;
   // the read-ahead window kept ahead of a consumer reading forward (filled by up to 4 GETs in
-  // flight, larger ranges further ahead; it runs on into the next remote segment).
+  // flight, larger ranges further ahead; it runs on into the next remote segment). 16 MiB: a
+  // 2 MiB window kept a catching-up consumer waiting on 1 MiB GETs one or two at a time.
   ['rsm.config.fetch.chunk.size', '1048576'],
   ['rsm.config.fetch.chunk.cache.size', '67108864'],
-  ['rsm.config.fetch.chunk.cache.prefetch.max.size', '2097152'],
+  ['rsm.config.fetch.chunk.cache.prefetch.max.size', '16777216'],
 ]);
 
 /** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */
