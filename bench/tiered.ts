@@ -32,6 +32,8 @@ const { values: opts } = parseArgs({
     'segment-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     /** Writes the broker's V8 CPU profile (--cpu-prof) into this directory. */
     'cpu-prof': { type: 'string' },
+    /** Another broker bundle to run (e.g. an older build, for before/after runs on one machine). */
+    'broker-entry': { type: 'string' },
     /** Extra broker properties, KEY=VALUE (e.g. rsm.config.fetch.chunk.cache.prefetch.max.size=8388608). */
     set: { type: 'string', multiple: true, default: [] },
   },
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     props[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   const broker = await startBroker({
+    entry: opts['broker-entry'],
     args: [
       ...Object.entries(props).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
       '--admin-listen',
