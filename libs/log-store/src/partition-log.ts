@@ -89,6 +89,12 @@ export interface ReadOptions {
    * default Buffer.allocUnsafe. Must return at least `size` bytes.
    */
   allocate?: (size: number) => Buffer;
+  /**
+   * Tiered logs: how long a read from remote storage may wait before it is answered empty
+   * (with `pending`); default the log's remote.fetch.max.wait.ms. A fetch shares one such
+   * budget among its partitions.
+   */
+  remoteWaitMs?: number;
 }
 
 export interface OffsetAndTimestamp {
