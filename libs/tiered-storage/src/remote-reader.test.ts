@@ -169,4 +169,22 @@ describe('remote fetch', () => {
     expect(store.calls.get).toBe(gets);
     await log.close();
   });
+
+  it('with the remote wait budget of the fetch spent, answers empty at once but still serves cached bytes', async () => {
+    const store = new MemObjectStore();
+    const { log, local } = await tiered(store, 3_000);
+    await log.read(0, 500, { minOneBatch: true });
+    store.holdGets();
+    const far = offsetAtPosition(local, 7 * CHUNK + 10);
+    const t0 = Date.now();
+    const spent = await log.read(far, 500, { minOneBatch: true, remoteWaitMs: 0 });
+    expect(Date.now() - t0).toBeLessThan(1_500); // not the log's 3 s
+    expect(spent.ok && spent.records).toEqual([]);
+    expect(spent.ok && spent.pending).toBeInstanceOf(Promise);
+    const cached = await log.read(0, 500, { minOneBatch: true, remoteWaitMs: 0 });
+    expect(cached.ok && readInt64(cached.records[0], 0)).toBe(0);
+    store.releaseGets();
+    await (spent.ok && spent.pending);
+    await log.close();
+  });
 });

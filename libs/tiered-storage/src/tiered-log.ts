@@ -9,9 +9,10 @@
  * - deleteRecordsBefore moves the durable log start first, then drops local and remote data.
  * Remote mutations of a partition (copy, cleanup, retention, topic deletion) run one at a
  * time through `exclusively`; reads only look at COPY_SEGMENT_FINISHED segments.
- * A remote read waits at most `remoteFetchMaxWaitMs` (Kafka's remote.fetch.max.wait.ms): then
- * the partition is answered empty without an error, as Kafka does, with `pending` set, and the
- * read goes on in the background so the fetch that follows finds its bytes cached.
+ * A remote read waits at most `remoteFetchMaxWaitMs` (Kafka's remote.fetch.max.wait.ms), or
+ * what is left of the fetch's budget (ReadOptions.remoteWaitMs): then the partition is
+ * answered empty without an error, as Kafka does, with `pending` set, and the read goes on in
+ * the background so the fetch that follows finds its bytes cached.
  */
 import { ErrorCode } from '@tributary/kafka-protocol';
 import type {
@@ -165,16 +166,21 @@ export class TieredLog implements PartitionLog {
       options.minOneBatch,
       next,
     );
+    const waitMs = Math.max(0, options.remoteWaitMs ?? this.remoteFetchMaxWaitMs);
+    const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), this.remoteFetchMaxWaitMs);
+      timer = setTimeout(() => resolve(null), waitMs);
     });
     try {
+      // Cached bytes resolve within microtasks, before even a 0 ms timer.
       const pieces = await Promise.race([reading, late]);
       if (pieces === null) {
-        const started = Date.now() - this.remoteFetchMaxWaitMs;
         const pending = reading.then(
-          () => this.slowRead(offset, Date.now() - started),
+          () => {
+            const ms = Date.now() - started;
+            if (ms > this.remoteFetchMaxWaitMs) this.slowRead(offset, ms);
+          },
           () => {}, // the retry reads again and reports the error
         );
         return {
