@@ -75,6 +75,11 @@ export type ReadResult =
       logStartOffset: number;
       /** With no transactions this equals highWatermark. */
       lastStableOffset: number;
+      /**
+       * Set when a remote (tiered) read did not finish in time and `records` is empty: settles
+       * when the read does, after which a retry finds its bytes cached.
+       */
+      pending?: Promise<void>;
     }
   | { ok: false; errorCode: number; highWatermark: number; logStartOffset: number };
 
@@ -86,6 +91,12 @@ export interface ReadOptions {
    * default Buffer.allocUnsafe. Must return at least `size` bytes.
    */
   allocate?: (size: number) => Buffer;
+  /**
+   * Tiered logs: how long a read from remote storage may wait before it is answered empty
+   * (with `pending`); default the log's remote.fetch.max.wait.ms. A fetch shares one such
+   * budget among its partitions.
+   */
+  remoteWaitMs?: number;
 }
 
 export interface OffsetAndTimestamp {

@@ -15,8 +15,11 @@ export interface ObjectInfo {
 export interface ObjectStore {
   /** Creates or replaces the object. */
   put(key: string, body: ObjectBody): Promise<void>;
-  /** Bytes [start, end) of the object (end may not pass its size). */
-  getRange(key: string, start: number, end: number): Promise<Buffer>;
+  /**
+   * Bytes [start, end) of the object (end may not pass its size). An aborted `signal` ends the
+   * request and rejects (read-ahead of data nobody will read any more).
+   */
+  getRange(key: string, start: number, end: number, signal?: AbortSignal): Promise<Buffer>;
   /** The whole object. */
   get(key: string): Promise<Buffer>;
   /** Every object whose key starts with `prefix`, in key order. */

@@ -41,6 +41,8 @@ export interface RemoteLogManagerOptions {
   copyConcurrency?: number;
   /** The copy quota over all partitions (copy-quota.ts); absent = none. */
   copyBytesPerSecond?: number;
+  /** Longest wait for a remote read before a fetch is answered without it (default 500). */
+  remoteFetchMaxWaitMs?: number;
   logger: TieredLogLogger;
   fs?: FileOps;
 }
@@ -110,7 +112,14 @@ export class RemoteLogManager {
   /** Wraps an opened local log; the TieredLog copies only while its config enables tiering. */
   async attach(local: PartitionLog, id: PartitionIdentity, config: LogConfig): Promise<TieredLog> {
     const remote = await this.partition(id);
-    const log = new TieredLog(local, remote, this.reader, config, this.options.logger);
+    const log = new TieredLog(
+      local,
+      remote,
+      this.reader,
+      config,
+      this.options.logger,
+      this.options.remoteFetchMaxWaitMs,
+    );
     this.logs.add(log);
     return log;
   }
@@ -288,6 +297,7 @@ export class RemoteLogManager {
     clearInterval(this.timer);
     await this.pass;
     await Promise.all([...this.logs].map((l) => l.idle()));
+    this.cache.close();
     this.options.store.close();
   }
 }

@@ -3,7 +3,11 @@
  * remote offset index (the segment's .index object, fetched whole and cached) gives a file
  * position at or before the wanted offset, a short scan of batch headers finds the batch
  * holding it, and one range read returns whole batches up to maxBytes (KIP-74: the first
- * batch whole even when larger). All byte ranges go through the read-ahead ChunkCache.
+ * batch whole even when larger). All byte ranges go through the read-ahead ChunkCache; a
+ * fetch moves its segment's read-ahead window, and near a segment's end the window carries on
+ * into the next segment (its index and first chunks), so a consumer crossing segments does
+ * not wait for two serial GETs at every boundary. Results are views of cached chunks, not
+ * copies: the caller copies them once into its own (memory-capped) buffers.
  */
 import { BATCH_LOG_OVERHEAD, Offsets, readInt64 } from '@tributary/kafka-protocol';
 import {
@@ -42,31 +46,47 @@ export class RemoteReader {
     private readonly maxIndexBytes: number,
   ) {}
 
-  /** Whole batches from `offset` within `segment`, up to maxBytes; [] when none fits. */
+  /**
+   * Whole batches from `offset` within `segment`, up to maxBytes, as consecutive byte ranges;
+   * [] when none fits. `next` is the segment after this one, if remote: read ahead into it.
+   */
   async read(
     keyOf: SegmentKeyOf,
     segment: RemoteSegment,
     offset: number,
     maxBytes: number,
     minOneBatch: boolean,
+    next?: RemoteSegment,
   ): Promise<Buffer[]> {
     const index = new OffsetIndex(await this.index(keyOf(segment, 'index')));
     const logKey = keyOf(segment, 'log');
     let position = index.lookup(Math.max(0, offset - segment.baseOffset));
+    let first: BatchAt;
     for (;;) {
       const batch = await this.batchAt(logKey, segment, position);
       if (!batch) return [];
-      if (batch.lastOffset >= offset) break;
+      if (batch.lastOffset >= offset) {
+        first = batch;
+        break;
+      }
       position += batch.size;
     }
-    const first = (await this.batchAt(logKey, segment, position))!;
     let limit = maxBytes;
     if (first.size > maxBytes) {
       if (!minOneBatch) return [];
       limit = first.size;
     }
     const end = Math.min(position + limit, segment.segmentBytes);
-    return [await this.chunks.read(logKey, segment.segmentBytes, position, end)];
+    const pieces = this.chunks.readPieces(logKey, segment.segmentBytes, position, end, true);
+    const beyond = this.chunks.readAheadBytes - (segment.segmentBytes - end);
+    if (next && beyond > 0) this.prefetch(keyOf, next, beyond);
+    return pieces;
+  }
+
+  /** Warms the start of a segment a forward reader will reach soon: its index, then its data. */
+  private prefetch(keyOf: SegmentKeyOf, segment: RemoteSegment, bytes: number): void {
+    this.index(keyOf(segment, 'index')).catch(() => {});
+    this.chunks.prefetch(keyOf(segment, 'log'), segment.segmentBytes, 0, bytes);
   }
 
   /** First record at or after `timestamp` (offset >= minOffset) in the segment, or null. */

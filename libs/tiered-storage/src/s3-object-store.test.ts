@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { startS3Server, type S3Server } from '@tributary/testing';
+import { ChunkCache } from './chunk-cache.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { appendMany, fixture, readOffsets, type Fixture } from '../test/fixtures.js';
 
@@ -88,5 +89,36 @@ describe('S3ObjectStore', () => {
     expect(await readOffsets(log, 0)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     await log.close();
     await f.manager.close();
+  });
+
+  it('reads an object forward through the read-ahead cache, aborts GETs, and fails (not hangs) when S3 goes away', async () => {
+    server = await startS3Server({ buckets: ['tiered-test'] });
+    const store = storeFor(server);
+    const size = 3 * 1024 * 1024 + 12_345;
+    const data = randomBytes(size);
+    await store.put('big.log', data);
+    const chunk = 64 * 1024;
+    const cache = new ChunkCache(store, { chunkSize: chunk, maxBytes: 16 * chunk, readAhead: 8 });
+    for (let at = 0; at < size; at += 100_000) {
+      const got = Buffer.concat(await cache.readPieces('big.log', size, at, at + 100_000, true));
+      expect(got.equals(data.subarray(at, Math.min(at + 100_000, size)))).toBe(true);
+      expect(cache.usedBytes).toBeLessThanOrEqual(16 * chunk);
+    }
+    expect(cache.misses).toBeLessThan(5); // read-ahead kept ahead of the reader
+
+    const aborted = new AbortController();
+    const get = store.getRange('big.log', 0, size, aborted.signal);
+    aborted.abort(new Error('not wanted'));
+    await expect(get).rejects.toThrow();
+
+    const fresh = new ChunkCache(store, { chunkSize: chunk, maxBytes: 16 * chunk, readAhead: 8 });
+    await fresh.read('big.log', size, 0, 1000, true); // read-ahead now in flight
+    await server.stop();
+    const t0 = Date.now();
+    await expect(fresh.read('big.log', size, 20 * chunk, 21 * chunk, true)).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    fresh.close();
+    cache.close();
+    store.close();
   });
 });

@@ -9,6 +9,10 @@
  * - deleteRecordsBefore moves the durable log start first, then drops local and remote data.
  * Remote mutations of a partition (copy, cleanup, retention, topic deletion) run one at a
  * time through `exclusively`; reads only look at COPY_SEGMENT_FINISHED segments.
+ * A remote read waits at most `remoteFetchMaxWaitMs` (Kafka's remote.fetch.max.wait.ms), or
+ * what is left of the fetch's budget (ReadOptions.remoteWaitMs): then the partition is
+ * answered empty without an error, as Kafka does, with `pending` set, and the read goes on in
+ * the background so the fetch that follows finds its bytes cached.
  */
 import { ErrorCode } from '@tributary/kafka-protocol';
 import type {
@@ -61,6 +65,7 @@ export interface CopyBacklog {
 export class TieredLog implements PartitionLog {
   private fullConfig: LogConfig;
   private remoteOps: Promise<unknown> = Promise.resolve();
+  private lastSlowReadLog = 0;
   private closed = false;
   /** Closed local segments not yet copied, as of the last copy pass. */
   backlog: CopyBacklog = { segments: 0, bytes: 0 };
@@ -71,6 +76,7 @@ export class TieredLog implements PartitionLog {
     private readonly reader: RemoteReader,
     config: LogConfig,
     private readonly logger: TieredLogLogger,
+    private readonly remoteFetchMaxWaitMs = 500,
   ) {
     this.fullConfig = config;
     this.applyConfig();
@@ -164,28 +170,69 @@ export class TieredLog implements PartitionLog {
     if (offset < logStartOffset) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
     const segment = this.remote.segmentFor(offset);
     if (!segment) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
+    const after = this.remote.segmentFor(segment.endOffset + 1);
+    const next = after && after.baseOffset < this.local.logStartOffset ? after : undefined;
+    const from = Math.max(offset, segment.baseOffset);
+    const reading = this.reader.read(
+      this.remote.keyOf,
+      segment,
+      from,
+      maxBytes,
+      options.minOneBatch,
+      next,
+    );
+    const waitMs = Math.max(0, options.remoteWaitMs ?? this.remoteFetchMaxWaitMs);
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
     try {
-      const from = Math.max(offset, segment.baseOffset);
-      const bytes = await this.reader.read(
-        this.remote.keyOf,
-        segment,
-        from,
-        maxBytes,
-        options.minOneBatch,
-      );
-      const records = bytes.map((b) => {
-        if (!options.allocate) return b;
-        const copy = options.allocate(b.length).subarray(0, b.length);
-        b.copy(copy);
-        return copy;
-      });
-      return { ok: true, records, highWatermark, logStartOffset, lastStableOffset: highWatermark };
+      // Cached bytes resolve within microtasks, before even a 0 ms timer.
+      const pieces = await Promise.race([reading, late]);
+      if (pieces === null) {
+        const pending = reading.then(
+          () => {
+            const ms = Date.now() - started;
+            if (ms > this.remoteFetchMaxWaitMs) this.slowRead(offset, ms);
+          },
+          () => {}, // the retry reads again and reports the error
+        );
+        return {
+          ok: true,
+          records: [],
+          highWatermark,
+          logStartOffset,
+          lastStableOffset: highWatermark,
+          pending,
+        };
+      }
+      return {
+        ok: true,
+        records: copyOut(pieces, options.allocate),
+        highWatermark,
+        logStartOffset,
+        lastStableOffset: highWatermark,
+      };
     } catch (err) {
       this.logger.error(
         `${this.remote.id.label}: remote read at ${offset} failed: ${(err as Error).message}`,
       );
       return error(ErrorCode.KAFKA_STORAGE_ERROR);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** Logs a remote read that outlasted remote.fetch.max.wait.ms (at most every 10 s). */
+  private slowRead(offset: number, ms: number): void {
+    const now = Date.now();
+    if (now - this.lastSlowReadLog < 10_000) return;
+    this.lastSlowReadLog = now;
+    this.logger.warn(
+      `${this.remote.id.label}: remote read at ${offset} took ${ms} ms ` +
+        `(over remote.fetch.max.wait.ms ${this.remoteFetchMaxWaitMs}; answered empty meanwhile)`,
+    );
   }
 
   async offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
@@ -374,4 +421,15 @@ export class TieredLog implements PartitionLog {
   async idle(): Promise<void> {
     await this.remoteOps;
   }
+}
+
+/** The pieces in one buffer from `allocate` (the caller's capped pool), or as they are. */
+function copyOut(pieces: Buffer[], allocate: ((size: number) => Buffer) | undefined): Buffer[] {
+  if (pieces.length === 0 || !allocate) return pieces;
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = allocate(size).subarray(0, size);
+  let at = 0;
+  for (const p of pieces) at += p.copy(out, at);
+  return [out];
 }

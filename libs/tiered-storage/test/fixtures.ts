@@ -9,7 +9,7 @@ import {
   type LogConfig,
   type PartitionLog,
 } from '@tributary/log-store';
-import { RemoteLogManager } from '../src/remote-log-manager.js';
+import { RemoteLogManager, type RemoteLogManagerOptions } from '../src/remote-log-manager.js';
 import type { ObjectStore } from '../src/object-store.js';
 import type { TieredLog } from '../src/tiered-log.js';
 
@@ -81,7 +81,10 @@ export interface Fixture {
   cleanup(): Promise<void>;
 }
 
-export async function fixture(store: ObjectStore): Promise<Fixture> {
+export async function fixture(
+  store: ObjectStore,
+  overrides: Partial<RemoteLogManagerOptions> = {},
+): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'tiered-'));
   const make = () =>
     new RemoteLogManager({
@@ -94,6 +97,7 @@ export async function fixture(store: ObjectStore): Promise<Fixture> {
       cacheBytes: 64 * 1024,
       readAheadChunks: 2,
       logger: quietLogger,
+      ...overrides,
     });
   const f: Fixture = {
     dir,

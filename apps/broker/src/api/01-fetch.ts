@@ -9,6 +9,11 @@
  * empty aborted-transactions list.
  * Fetch sessions (KIP-227) are not created: every response carries session id 0, so clients
  * keep sending full fetch requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ * Tiered partitions: reads from S3 wait at most remote.fetch.max.wait.ms in all, per pass
+ * over the partitions (one budget, so stalled remote partitions cannot delay the others by
+ * that much each); a read that takes longer leaves its partition empty (no error) and, when
+ * the request may still wait, wakes the long poll as it finishes, so the data goes out in
+ * this response or the next.
  * Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (a
  * topic id this broker does not know stays UNKNOWN_TOPIC_ID). Such partitions do not end the
  * long poll early; the others are served as usual.
@@ -110,9 +115,13 @@ export const fetchHandler = defineHandler({
     const pool = broker.fetchBuffers;
     let lease = pool.lease();
     ctx.onResponseWritten(() => lease.release());
+    // Remote reads that ran past remote.fetch.max.wait.ms in the last pass.
+    let pending: Array<Promise<void>> = [];
     const readAll = async (): Promise<number> => {
       lease.release();
       lease = pool.lease();
+      pending = [];
+      const remoteUntil = Date.now() + configNumber(broker.config, 'remote.fetch.max.wait.ms');
       let total = 0;
       for (const w of wanted) {
         w.out.records = EMPTY; // the previous pass's buffers went back with its lease
@@ -128,10 +137,12 @@ export const fetchHandler = defineHandler({
         const result = await w.log.read(w.fetchOffset, Math.max(budget, 0), {
           minOneBatch: total === 0,
           allocate: lease.allocate,
+          remoteWaitMs: Math.max(0, remoteUntil - Date.now()),
         });
         w.out.highWatermark = result.highWatermark;
         w.out.logStartOffset = result.logStartOffset;
         if (result.ok) {
+          if (result.pending) pending.push(result.pending);
           w.out.errorCode = ErrorCode.NONE;
           w.out.lastStableOffset = result.lastStableOffset;
           // As Kafka (v3+): a partition whose first batch is cut short is answered empty;
@@ -157,6 +168,7 @@ export const fetchHandler = defineHandler({
         const timer = setTimeout(wake, deadline - Date.now());
         const unregister = broker.fetchWaiters.register(keys, wake);
         ctx.signal.addEventListener('abort', wake, { once: true });
+        for (const p of pending) void p.then(wake);
         function wake(): void {
           clearTimeout(timer);
           unregister();

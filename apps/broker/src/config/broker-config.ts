@@ -107,6 +107,9 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['remote.log.manager.copier.thread.pool.size', '4'],
   // KIP-956's copy quota over all partitions; Kafka's default Long.MAX_VALUE = none.
   ['remote.log.manager.copy.max.bytes.per.second', '9223372036854775807'],
+  // Longest wait for a remote read; then the fetch is answered without that partition's data
+  // (no error) and the read goes on, so the next fetch finds it cached (Kafka, KIP-1018).
+  ['remote.fetch.max.wait.ms', '500'],
   ['rsm.config.storage.s3.endpoint.url', ''],
   ['rsm.config.storage.s3.region', 'us-east-1'],
   ['rsm.config.storage.s3.bucket.name', ''],
@@ -118,9 +121,13 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['rsm.config.key.prefix', ''],
   // The cluster id in object keys (one prefix per cluster); empty = this broker's cluster id.
   ['rsm.config.cluster.id', ''],
+  // Remote reads: range-GET granularity; the cache's hard cap on fetched + in-flight bytes;
+  // the read-ahead window kept ahead of a consumer reading forward (filled by up to 4 GETs in
+  // flight, larger ranges further ahead; it runs on into the next remote segment). 16 MiB: a
+  // 2 MiB window kept a catching-up consumer waiting on 1 MiB GETs one or two at a time.
   ['rsm.config.fetch.chunk.size', '1048576'],
   ['rsm.config.fetch.chunk.cache.size', '67108864'],
-  ['rsm.config.fetch.chunk.cache.prefetch.max.size', '2097152'],
+  ['rsm.config.fetch.chunk.cache.prefetch.max.size', '16777216'],
 ]);
 
 /** Kafka PASSWORD-type properties: DescribeConfigs reports them as sensitive, without a value. */

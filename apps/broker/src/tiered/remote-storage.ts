@@ -1,7 +1,9 @@
 /**
  * The broker's tiered storage, from its properties: remote.log.storage.system.enable turns it
  * on; the rsm.config.* properties name the S3 endpoint, region, bucket, key prefix,
- * credentials and path-style addressing, and size the read-ahead cache. Object keys start
+ * credentials and path-style addressing, and size the read-ahead cache (rsm.config.fetch.*:
+ * chunk size, cache cap, read-ahead window); remote.fetch.max.wait.ms bounds how long a fetch
+ * waits for S3 before it is answered without that partition's data. Object keys start
  * with `{rsm.config.key.prefix}clusters/{cluster id}/` — one prefix per cluster.
  * Bad or missing settings stop the broker at start-up.
  */
@@ -47,6 +49,13 @@ export function createRemoteLogManager(
       'rsm.config.fetch.chunk.cache.size must be at least rsm.config.fetch.chunk.size (> 0)',
     );
   }
+  if (!(prefetch >= 0) || prefetch > cacheBytes) {
+    throw new Error(
+      'rsm.config.fetch.chunk.cache.prefetch.max.size must be between 0 and rsm.config.fetch.chunk.cache.size',
+    );
+  }
+  const remoteFetchMaxWaitMs = configNumber(config, 'remote.fetch.max.wait.ms');
+  if (!(remoteFetchMaxWaitMs >= 1)) throw new Error('remote.fetch.max.wait.ms must be at least 1');
   const store = new S3ObjectStore({
     endpoint: configString(config, 'rsm.config.storage.s3.endpoint.url') || undefined,
     region: configString(config, 'rsm.config.storage.s3.region'),
@@ -70,6 +79,7 @@ export function createRemoteLogManager(
     readAheadChunks: Math.floor(prefetch / chunkSize),
     copyConcurrency: configNumber(config, 'remote.log.manager.copier.thread.pool.size'),
     copyBytesPerSecond: copyQuota(config),
+    remoteFetchMaxWaitMs,
     logger: log,
   });
 }
