@@ -22,6 +22,8 @@ export class MetadataJournal {
   readonly segments = new Map<string, RemoteSegment>();
   logStart = 0;
   deletePartition = false;
+  /** Moves with every applied event (callers cache what they derive from `segments`). */
+  version = 0;
   private lines = 0;
   private size = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -70,6 +72,7 @@ export class MetadataJournal {
   }
 
   private apply(event: JournalEvent): void {
+    this.version++;
     if ('segment' in event) {
       const s = event.segment;
       if (s.state === 'DELETE_SEGMENT_FINISHED') this.segments.delete(s.uploadId);

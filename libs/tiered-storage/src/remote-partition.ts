@@ -35,6 +35,9 @@ export interface PartitionIdentity {
 
 export class RemotePartition {
   readonly prefix: string;
+  /** copied(), sorted once per journal change (it is asked several times per remote fetch). */
+  private copiedCache: readonly RemoteSegment[] = [];
+  private copiedAt = -1;
 
   constructor(
     readonly id: PartitionIdentity,
@@ -51,10 +54,14 @@ export class RemotePartition {
     segmentObjectKey(this.prefix, segment.baseOffset, segment.uploadId, kind);
 
   /** COPY_SEGMENT_FINISHED segments by base offset. */
-  copied(): RemoteSegment[] {
-    return [...this.journal.segments.values()]
-      .filter((s) => s.state === 'COPY_SEGMENT_FINISHED')
-      .sort((a, b) => a.baseOffset - b.baseOffset);
+  copied(): readonly RemoteSegment[] {
+    if (this.copiedAt !== this.journal.version) {
+      this.copiedCache = [...this.journal.segments.values()]
+        .filter((s) => s.state === 'COPY_SEGMENT_FINISHED')
+        .sort((a, b) => a.baseOffset - b.baseOffset);
+      this.copiedAt = this.journal.version;
+    }
+    return this.copiedCache;
   }
 
   /** Offset after the last copied segment, or null when nothing is copied. */
@@ -70,9 +77,17 @@ export class RemotePartition {
     return total;
   }
 
-  /** The copied segment holding `offset`, or the first one after it. */
+  /** The copied segment holding `offset`, or the first one after it (binary search). */
   segmentFor(offset: number): RemoteSegment | undefined {
-    return this.copied().find((s) => s.endOffset >= offset);
+    const c = this.copied();
+    let lo = 0;
+    let hi = c.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (c[mid].endOffset >= offset) hi = mid;
+      else lo = mid + 1;
+    }
+    return c[lo];
   }
 
   /** Attempts to clean up: interrupted copies and unfinished deletions. */
