@@ -10,14 +10,14 @@
  * local log may delete that segment (setTieredUpTo). A failure (S3 unreachable) stops that
  * partition's pass: nothing local is deleted, the backlog grows and is logged, and the next
  * pass retries with a fresh upload id. With a copy quota, each copy first waits until the
- * bytes copied so far are within it (copy-quota.ts).
+ * bytes copied so far are within it (byte-rate-quota.ts).
  *
  * Journals live in `metadataDir` as `<topicId>-<partition>.journal`; a journal whose topic no
  * longer exists (or that is marked deletePartition) means that topic's remote data must go.
  */
 import { nodeFileOps, type FileOps, type LogConfig, type PartitionLog } from '@tributary/log-store';
 import { ChunkCache } from './chunk-cache.js';
-import { CopyQuota } from './copy-quota.js';
+import { ByteRateQuota } from './byte-rate-quota.js';
 import { MetadataJournal } from './metadata-journal.js';
 import type { ObjectStore } from './object-store.js';
 import { RemotePartition, type PartitionIdentity } from './remote-partition.js';
@@ -39,8 +39,10 @@ export interface RemoteLogManagerOptions {
   readAheadChunks: number;
   /** Partitions copied at the same time. */
   copyConcurrency?: number;
-  /** The copy quota over all partitions (copy-quota.ts); absent = none. */
+  /** The copy quota over all partitions (byte-rate-quota.ts); absent = none. */
   copyBytesPerSecond?: number;
+  /** The quota on bytes served from remote storage, over all partitions; absent = none. */
+  fetchBytesPerSecond?: number;
   /** Longest wait for a remote read before a fetch is answered without it (default 500). */
   remoteFetchMaxWaitMs?: number;
   logger: TieredLogLogger;
@@ -77,11 +79,17 @@ export class RemoteLogManager {
   private lastError: string | null = null;
   private lastFailureLog = 0;
   private lastPassAt: string | null = null;
-  private readonly copyQuota: CopyQuota | null;
+  private readonly copyQuota: ByteRateQuota | null;
+  private readonly fetchQuota: ByteRateQuota | null;
 
   constructor(private readonly options: RemoteLogManagerOptions) {
     this.fs = options.fs ?? nodeFileOps;
-    this.copyQuota = options.copyBytesPerSecond ? new CopyQuota(options.copyBytesPerSecond) : null;
+    this.copyQuota = options.copyBytesPerSecond
+      ? new ByteRateQuota(options.copyBytesPerSecond)
+      : null;
+    this.fetchQuota = options.fetchBytesPerSecond
+      ? new ByteRateQuota(options.fetchBytesPerSecond)
+      : null;
     this.cache = new ChunkCache(options.store, {
       chunkSize: options.chunkSize,
       maxBytes: options.cacheBytes,
@@ -112,14 +120,10 @@ export class RemoteLogManager {
   /** Wraps an opened local log; the TieredLog copies only while its config enables tiering. */
   async attach(local: PartitionLog, id: PartitionIdentity, config: LogConfig): Promise<TieredLog> {
     const remote = await this.partition(id);
-    const log = new TieredLog(
-      local,
-      remote,
-      this.reader,
-      config,
-      this.options.logger,
-      this.options.remoteFetchMaxWaitMs,
-    );
+    const log = new TieredLog(local, remote, this.reader, config, this.options.logger, {
+      remoteFetchMaxWaitMs: this.options.remoteFetchMaxWaitMs,
+      fetchQuota: this.fetchQuota,
+    });
     this.logs.add(log);
     return log;
   }

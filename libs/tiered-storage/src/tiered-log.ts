@@ -26,6 +26,7 @@ import type {
   ReadResult,
 } from '@tributary/log-store';
 import type { RemotePartition } from './remote-partition.js';
+import type { ByteRateQuota } from './byte-rate-quota.js';
 import type { RemoteReader } from './remote-reader.js';
 import type { RemoteSegment } from './remote-segment.js';
 import { selectRemoteSegmentsToDelete } from './remote-retention.js';
@@ -62,10 +63,20 @@ export interface CopyBacklog {
   bytes: number;
 }
 
+export interface TieredLogOptions {
+  /** Longest wait for a remote read before the fetch is answered without it (500). */
+  remoteFetchMaxWaitMs?: number;
+  /** Bytes served from remote storage, shared by all partitions; over it, reads are skipped. */
+  fetchQuota?: ByteRateQuota | null;
+}
+
 export class TieredLog implements PartitionLog {
   private fullConfig: LogConfig;
   private remoteOps: Promise<unknown> = Promise.resolve();
   private lastSlowReadLog = 0;
+  private lastThrottleLog = 0;
+  private readonly remoteFetchMaxWaitMs: number;
+  private readonly fetchQuota: ByteRateQuota | null;
   private closed = false;
   /** Closed local segments not yet copied, as of the last copy pass. */
   backlog: CopyBacklog = { segments: 0, bytes: 0 };
@@ -76,8 +87,10 @@ export class TieredLog implements PartitionLog {
     private readonly reader: RemoteReader,
     config: LogConfig,
     private readonly logger: TieredLogLogger,
-    private readonly remoteFetchMaxWaitMs = 500,
+    options: TieredLogOptions = {},
   ) {
+    this.remoteFetchMaxWaitMs = options.remoteFetchMaxWaitMs ?? 500;
+    this.fetchQuota = options.fetchQuota ?? null;
     this.fullConfig = config;
     this.applyConfig();
   }
@@ -170,6 +183,18 @@ export class TieredLog implements PartitionLog {
     if (offset < logStartOffset) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
     const segment = this.remote.segmentFor(offset);
     if (!segment) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
+    if (this.fetchQuota?.exceeded()) {
+      // KIP-956: over the remote fetch quota the partition is answered without data, no error;
+      // the consumer asks again after its fetch wait.
+      this.throttled();
+      return {
+        ok: true,
+        records: [],
+        highWatermark,
+        logStartOffset,
+        lastStableOffset: highWatermark,
+      };
+    }
     const after = this.remote.segmentFor(segment.endOffset + 1);
     const next = after && after.baseOffset < this.local.logStartOffset ? after : undefined;
     const from = Math.max(offset, segment.baseOffset);
@@ -207,9 +232,11 @@ export class TieredLog implements PartitionLog {
           pending,
         };
       }
+      const records = copyOut(pieces, options.allocate);
+      this.fetchQuota?.record(records.reduce((n, b) => n + b.length, 0));
       return {
         ok: true,
-        records: copyOut(pieces, options.allocate),
+        records,
         highWatermark,
         logStartOffset,
         lastStableOffset: highWatermark,
@@ -222,6 +249,16 @@ export class TieredLog implements PartitionLog {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Logs that remote reads are held back by the fetch quota (at most every 10 s). */
+  private throttled(): void {
+    const now = Date.now();
+    if (now - this.lastThrottleLog < 10_000) return;
+    this.lastThrottleLog = now;
+    this.logger.info(
+      `${this.remote.id.label}: remote reads held back by remote.log.manager.fetch.max.bytes.per.second (${this.fetchQuota!.bytesPerSecond})`,
+    );
   }
 
   /** Logs a remote read that outlasted remote.fetch.max.wait.ms (at most every 10 s). */

@@ -107,6 +107,8 @@ export const BROKER_DEFAULTS: ReadonlyMap<string, string> = new Map([
   ['remote.log.manager.copier.thread.pool.size', '4'],
   // KIP-956's copy quota over all partitions; Kafka's default Long.MAX_VALUE = none.
   ['remote.log.manager.copy.max.bytes.per.second', '9223372036854775807'],
+  // ...and on bytes served from remote storage (over it, a fetch gets no remote data).
+  ['remote.log.manager.fetch.max.bytes.per.second', '9223372036854775807'],
   // Longest wait for a remote read; then the fetch is answered without that partition's data
   // (no error) and the read goes on, so the next fetch finds it cached (Kafka, KIP-1018).
   ['remote.fetch.max.wait.ms', '500'],

@@ -78,20 +78,19 @@ export function createRemoteLogManager(
     cacheBytes,
     readAheadChunks: Math.floor(prefetch / chunkSize),
     copyConcurrency: configNumber(config, 'remote.log.manager.copier.thread.pool.size'),
-    copyBytesPerSecond: copyQuota(config),
+    copyBytesPerSecond: byteRate(config, 'remote.log.manager.copy.max.bytes.per.second'),
+    fetchBytesPerSecond: byteRate(config, 'remote.log.manager.fetch.max.bytes.per.second'),
     remoteFetchMaxWaitMs,
     logger: log,
   });
 }
 
-/** remote.log.manager.copy.max.bytes.per.second as a number; undefined = no quota. */
-function copyQuota(config: BrokerConfig): number | undefined {
-  const raw = configString(config, 'remote.log.manager.copy.max.bytes.per.second').trim();
+/** A KIP-956 byte-rate property as a number; undefined = no quota (Long.MAX_VALUE). */
+function byteRate(config: BrokerConfig, key: string): number | undefined {
+  const raw = configString(config, key).trim();
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n <= 0)
-    throw new Error(
-      `remote.log.manager.copy.max.bytes.per.second must be a positive integer, not "${raw}"`,
-    );
+    throw new Error(`${key} must be a positive integer, not "${raw}"`);
   return n >= Number.MAX_SAFE_INTEGER ? undefined : n;
 }
 

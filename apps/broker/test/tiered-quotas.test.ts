@@ -1,14 +1,18 @@
 /**
- * The copy quota (remote.log.manager.copy.max.bytes.per.second): a backlog of closed segments
- * is copied to S3 no faster than the quota on average (after one second's allowance), and
- * every segment still arrives. Real broker process, real S3 (s3rver), kafkajs.
+ * KIP-956's quotas on a real broker process with real S3 (s3rver): a backlog of closed
+ * segments is copied no faster than remote.log.manager.copy.max.bytes.per.second on average
+ * (after one second's allowance) and every segment arrives; a consumer catching up from S3
+ * reads no faster than remote.log.manager.fetch.max.bytes.per.second and gets every record.
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { BUCKET, waitFor } from './support/tiered.js';
+import { kcatConsume } from '@tributary/testing';
+import { ConfigResourceTypes } from 'kafkajs';
+import { BUCKET, EARLIEST_LOCAL, listOffset, waitFor } from './support/tiered.js';
 import { useTieredBroker } from './support/tiered-broker.js';
 
-const QUOTA = 192 * 1024; // bytes per second
+const QUOTA = 192 * 1024; // copy, bytes per second
+const FETCH_QUOTA = 384 * 1024;
 const TOPIC = 'throttled';
 
 const t = useTieredBroker(['--set', `remote.log.manager.copy.max.bytes.per.second=${QUOTA}`]);
@@ -27,7 +31,7 @@ async function copiedLogBytes(): Promise<{ segments: number; bytes: number }> {
   }
 }
 
-describe('remote.log.manager.copy.max.bytes.per.second', () => {
+describe('KIP-956 copy and fetch quotas', () => {
   it('copies a backlog no faster than the quota, and all of it', async () => {
     const kafka = t.kafka('copy-quota');
     const admin = kafka.admin();
@@ -71,5 +75,46 @@ describe('remote.log.manager.copy.max.bytes.per.second', () => {
     expect(bytes - QUOTA).toBeLessThanOrEqual(QUOTA * 1.1 * seconds);
     // Copies kept arriving while throttled (not one burst at the end).
     expect(new Set(samples.map((x) => x.bytes)).size).toBeGreaterThan(5);
+  }, 90_000);
+
+  it('serves a catch-up read from S3 no faster than the fetch quota, and all of it', async () => {
+    const admin = t.kafka('fetch-quota').admin();
+    await admin.connect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: TOPIC,
+          configEntries: [
+            { name: 'remote.storage.enable', value: 'true' },
+            { name: 'local.retention.bytes', value: '0' },
+          ],
+        },
+      ],
+    });
+    await admin.disconnect();
+    const localStart = await waitFor('local copies gone', async () => {
+      const start = await listOffset(t.broker.port, TOPIC, EARLIEST_LOCAL);
+      return start >= 350 && start;
+    });
+    const t0 = Date.now();
+    const got = await kcatConsume({
+      bootstrap: t.broker.bootstrap,
+      topic: TOPIC,
+      count: localStart,
+      exitAtEnd: false,
+      timeoutMs: 60_000,
+    });
+    const seconds = (Date.now() - t0) / 1000;
+    const bytes = got.reduce((n, r) => n + (r.value?.length ?? 0), 0);
+    console.log(
+      `fetch quota ${FETCH_QUOTA} B/s: ${got.length} records, ${bytes} value bytes from S3 in ${seconds.toFixed(2)} s ` +
+        `(${Math.round(bytes / seconds)} B/s)`,
+    );
+    expect(got.map((r) => r.offset)).toEqual(Array.from({ length: localStart }, (_, i) => i));
+    // Beyond one second's allowance, no faster than the quota (values are most of the bytes).
+    expect(bytes - FETCH_QUOTA).toBeLessThanOrEqual(FETCH_QUOTA * 1.1 * seconds);
+    expect(bytes).toBeGreaterThan(3 * FETCH_QUOTA);
   }, 90_000);
 });

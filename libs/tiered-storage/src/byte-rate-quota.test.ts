@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CopyQuota } from './copy-quota.js';
+import { ByteRateQuota } from './byte-rate-quota.js';
 
 function fakeClock() {
   let t = 0;
@@ -17,10 +17,10 @@ function fakeClock() {
   };
 }
 
-describe('CopyQuota', () => {
+describe('ByteRateQuota', () => {
   it('holds the average copy rate at the quota, one whole segment at a time', async () => {
     const c = fakeClock();
-    const q = new CopyQuota(1000, c.clock);
+    const q = new ByteRateQuota(1000, c.clock);
     // Ten 500-byte segments at 1000 B/s: the first second's allowance, then 0.5 s each.
     for (let i = 0; i < 10; i++) {
       await q.admit();
@@ -32,7 +32,7 @@ describe('CopyQuota', () => {
 
   it('lets one large segment through and makes the next wait off its debt', async () => {
     const c = fakeClock();
-    const q = new CopyQuota(1000, c.clock);
+    const q = new ByteRateQuota(1000, c.clock);
     await q.admit();
     q.record(5000);
     expect(c.elapsed()).toBe(0);
@@ -42,7 +42,7 @@ describe('CopyQuota', () => {
 
   it('does not bank more than one second of allowance while idle', async () => {
     const c = fakeClock();
-    const q = new CopyQuota(1000, c.clock);
+    const q = new ByteRateQuota(1000, c.clock);
     await c.clock.sleep(60_000);
     q.record(3000);
     const before = c.elapsed();
@@ -52,15 +52,27 @@ describe('CopyQuota', () => {
 
   it('stops waiting when cancelled, and treats Long.MAX_VALUE as no quota', async () => {
     const c = fakeClock();
-    const q = new CopyQuota(1000, c.clock);
+    const q = new ByteRateQuota(1000, c.clock);
     q.record(10_000);
     await q.admit(() => true);
     expect(c.elapsed()).toBe(0);
-    const free = new CopyQuota(Number('9223372036854775807'), c.clock);
+    const free = new ByteRateQuota(Number('9223372036854775807'), c.clock);
     free.record(1e12);
     await free.admit();
     expect(free.unlimited).toBe(true);
     expect(c.elapsed()).toBe(0);
-    expect(() => new CopyQuota(0)).toThrow(/positive/);
+    expect(() => new ByteRateQuota(0)).toThrow(/positive/);
+  });
+
+  it('says when a skip is due (remote fetches) until the debt is paid off', async () => {
+    const c = fakeClock();
+    const q = new ByteRateQuota(1000, c.clock);
+    expect(q.exceeded()).toBe(false);
+    q.record(2500); // 1000 allowance: 1500 of debt, paid off in 1.5 s
+    expect(q.exceeded()).toBe(true);
+    await c.clock.sleep(1000);
+    expect(q.exceeded()).toBe(true);
+    await c.clock.sleep(500);
+    expect(q.exceeded()).toBe(false);
   });
 });

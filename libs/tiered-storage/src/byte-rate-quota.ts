@@ -1,32 +1,32 @@
 /**
- * The copy quota (Kafka's remote.log.manager.copy.max.bytes.per.second, KIP-956): the bytes all
- * partitions copy to remote storage, averaged over time, stay at or below the rate. A copy is
- * never cut short: a segment is copied whole, and the bytes it took beyond the allowance are
- * a debt the next copy waits off (so one large segment may burst, the average holds). The
- * allowance is at most one second of the rate. A rate of Number.MAX_SAFE_INTEGER or more (Kafka's
- * default Long.MAX_VALUE) is no quota.
+ * A byte-rate quota shared by all partitions (KIP-956's remote.log.manager.copy / .fetch
+ * .max.bytes.per.second): bytes moved, averaged over time, stay at or below the rate. Work is
+ * never cut short: the bytes a copy or read took beyond the allowance are a debt the next one
+ * waits off (copies: `admit`) or is skipped for (remote fetches: `exceeded`), so one large
+ * segment may burst and the average holds. The allowance is at most one second of the rate. A
+ * rate of Number.MAX_SAFE_INTEGER or more (Kafka's default Long.MAX_VALUE) is no quota.
  */
-export interface CopyQuotaClock {
+export interface QuotaClock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
-const realClock: CopyQuotaClock = {
+const realClock: QuotaClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref()),
 };
 
 const MAX_SLICE_MS = 250;
 
-export class CopyQuota {
+export class ByteRateQuota {
   private tokens: number;
   private at: number;
 
   constructor(
     readonly bytesPerSecond: number,
-    private readonly clock: CopyQuotaClock = realClock,
+    private readonly clock: QuotaClock = realClock,
   ) {
-    if (!(bytesPerSecond > 0)) throw new Error('the copy quota must be a positive byte rate');
+    if (!(bytesPerSecond > 0)) throw new Error('a byte-rate quota must be a positive byte rate');
     this.tokens = bytesPerSecond;
     this.at = clock.now();
   }
@@ -44,7 +44,7 @@ export class CopyQuota {
     this.at = now;
   }
 
-  /** Waits until earlier copies are paid off (returns at once when within the quota). */
+  /** Waits until earlier work is paid off (returns at once when within the quota). */
   async admit(isCancelled: () => boolean = () => false): Promise<void> {
     if (this.unlimited) return;
     for (;;) {
@@ -56,7 +56,14 @@ export class CopyQuota {
     }
   }
 
-  /** Charges a finished (or attempted) copy of `bytes`. */
+  /** Whether earlier work is not yet paid off (the caller skips instead of waiting). */
+  exceeded(): boolean {
+    if (this.unlimited) return false;
+    this.refill();
+    return this.tokens < 0;
+  }
+
+  /** Charges `bytes` of finished work. */
   record(bytes: number): void {
     if (this.unlimited) return;
     this.refill();
