@@ -15,7 +15,12 @@ const QUOTA = 192 * 1024; // copy, bytes per second
 const FETCH_QUOTA = 384 * 1024;
 const TOPIC = 'throttled';
 
-const t = useTieredBroker(['--set', `remote.log.manager.copy.max.bytes.per.second=${QUOTA}`]);
+const t = useTieredBroker([
+  '--set',
+  `remote.log.manager.copy.max.bytes.per.second=${QUOTA}`,
+  '--set',
+  `remote.log.manager.fetch.max.bytes.per.second=${FETCH_QUOTA}`,
+]);
 
 /** Bytes of the copied segment logs (.log objects) in S3. */
 async function copiedLogBytes(): Promise<{ segments: number; bytes: number }> {
