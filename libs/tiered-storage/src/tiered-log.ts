@@ -180,6 +180,14 @@ export class TieredLog implements PartitionLog {
       highWatermark,
       logStartOffset,
     });
+    const answer = (records: Buffer[], pending?: Promise<void>): ReadResult => ({
+      ok: true,
+      records,
+      highWatermark,
+      logStartOffset,
+      lastStableOffset: highWatermark,
+      ...(pending ? { pending } : {}),
+    });
     if (offset < logStartOffset) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
     const segment = this.remote.segmentFor(offset);
     if (!segment) return error(ErrorCode.OFFSET_OUT_OF_RANGE);
@@ -187,13 +195,7 @@ export class TieredLog implements PartitionLog {
       // KIP-956: over the remote fetch quota the partition is answered without data, no error;
       // the consumer asks again after its fetch wait.
       this.throttled();
-      return {
-        ok: true,
-        records: [],
-        highWatermark,
-        logStartOffset,
-        lastStableOffset: highWatermark,
-      };
+      return answer([]);
     }
     const after = this.remote.segmentFor(segment.endOffset + 1);
     const next = after && after.baseOffset < this.local.logStartOffset ? after : undefined;
@@ -223,24 +225,11 @@ export class TieredLog implements PartitionLog {
           },
           () => {}, // the retry reads again and reports the error
         );
-        return {
-          ok: true,
-          records: [],
-          highWatermark,
-          logStartOffset,
-          lastStableOffset: highWatermark,
-          pending,
-        };
+        return answer([], pending);
       }
       const records = copyOut(pieces, options.allocate);
       this.fetchQuota?.record(records.reduce((n, b) => n + b.length, 0));
-      return {
-        ok: true,
-        records,
-        highWatermark,
-        logStartOffset,
-        lastStableOffset: highWatermark,
-      };
+      return answer(records);
     } catch (err) {
       this.logger.error(
         `${this.remote.id.label}: remote read at ${offset} failed: ${(err as Error).message}`,
