@@ -19,6 +19,7 @@ import {
   runProcess,
   stopProcess,
   waitForExit,
+  waitUntil,
   type TempDir,
 } from '@tributary/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -75,6 +76,23 @@ function processesUsing(dir: string): number[] {
         return false;
       }
     });
+}
+
+/** The pid of the process running `entry` below `ancestor` (API, worker, agent). */
+function descendantRunning(ancestor: number, entry: string): number {
+  const parent = (pid: number) =>
+    Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const pid = Number(e);
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry)) continue;
+      for (let p = parent(pid); p > 1; p = parent(p)) if (p === ancestor) return pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no ${entry} below ${ancestor}`);
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
@@ -155,6 +173,32 @@ it('starts, the printed steps reach a kcat produce, Ctrl-C stops everything, and
     /BOOTSTRAP="127\.0\.0\.1:(\d+)"/.exec(readFileSync(`${tmp.path}/vars.sh`, 'utf8'))?.[1],
   );
   expect(await listening(brokerPort)).toBe(true);
+
+  // A process dying on its own is started again (tools/local-platform/supervise.ts); the
+  // restarted agent adopts the running broker, and the API answers again.
+  const brokerPid = processesUsing(join(data, 'agent/pools'))[0];
+  for (const [name, entry] of [
+    ['agent', 'apps/agent/dist/main.js'],
+    ['api', 'apps/control-plane/dist/main.js'],
+  ] as const) {
+    process.kill(descendantRunning(launcher.child.pid!, entry), 'SIGKILL');
+    const lines = launcher.lines;
+    await waitUntil(
+      `${name} restarted`,
+      async () => lines.includes(`local platform: ${name} running again`),
+      60_000,
+      200,
+    );
+  }
+  expect(pidAlive(brokerPid)).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${port}/v1/openapi.json`)).status).toBe(200);
+  const after = await runProcess(
+    'bash',
+    ['-c', `source ${tmp.path}/vars.sh; timeout 20 kcat -C -b $BOOTSTRAP -t orders -e -q $SASL`],
+    { timeoutMs: 30_000 },
+  );
+  expect(after.stdout.toString()).toContain('hello from kcat');
+
   const first = launcher;
   await sigint(first);
   launcher = undefined;

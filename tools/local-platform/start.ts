@@ -29,6 +29,7 @@ import { nextSteps } from './next-steps.js';
 import { startLocalPostgres } from './postgres.js';
 import { startLocalRedis } from './redis.js';
 import { startLocalS3 } from './s3.js';
+import { supervise } from './supervise.js';
 
 const root = repoRoot();
 const dataDir = resolve(root, process.env.TRIBUTARY_DATA_DIR ?? '.data');
@@ -136,23 +137,14 @@ async function main(): Promise<void> {
     });
     say('starting the control-plane API, worker and agent');
     await procs.startAll();
-    for (const name of ['api', 'worker', 'agent'] as const) {
-      const p = procs.process(name);
-      // A process dying on its own takes the platform down with a message, not silently.
-      void (async () => {
-        for (;;) {
-          await new Promise((r) => setTimeout(r, 500));
-          if (stopping) return;
-          if (!p.running) {
-            console.error(
-              `local platform: ${name} exited unexpectedly; last lines:\n${p.output().split('\n').slice(-15).join('\n')}`,
-            );
-            await shutdown(`${name} exited`, 1);
-            return;
-          }
-        }
-      })();
-    }
+    for (const name of ['api', 'worker', 'agent'] as const)
+      supervise({
+        name,
+        process: procs.process(name),
+        isStopping: () => stopping !== undefined,
+        say,
+        giveUp: (reason) => shutdown(reason, 1),
+      });
     const demo = await ensureDemoLogin(procs.url, dataDir);
     if (demo.created) say(`created the demo login ${demo.email}`);
     if (!demo.password)
