@@ -354,6 +354,39 @@ describe('REST conventions', () => {
     );
   });
 
+  it("pages a cluster's topics by name", async () => {
+    const { client, orgId } = await signUp(p.baseUrl);
+    const env = (await client.post('/v1/environments', { organization_id: orgId, name: 'e' })).body;
+    const cluster = (
+      await client.post('/v1/kafka/clusters', { environment_id: env.id, name: 'c', plan: 'basic' })
+    ).body;
+    const names = ['t-e', 't-a', 't-d', 't-b', 't-c'];
+    for (const name of names)
+      expect(
+        (await client.post(`/v1/kafka/clusters/${cluster.id}/topics`, { name, partitions: 1 }))
+          .status,
+      ).toBe(201);
+    const seen: string[] = [];
+    let token: string | null = null;
+    let pages = 0;
+    do {
+      const r: {
+        body: { data: { name: string }[]; metadata: { next_page_token: string | null } };
+      } = await client.get(
+        `/v1/kafka/clusters/${cluster.id}/topics?page_size=2${token ? `&page_token=${token}` : ''}`,
+      );
+      seen.push(...r.body.data.map((t) => t.name));
+      token = r.body.metadata.next_page_token;
+      pages++;
+    } while (token);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...names].sort());
+    expectProblem(
+      await client.get(`/v1/kafka/clusters/${cluster.id}/topics?page_token=garbage`),
+      400,
+    );
+  });
+
   it('serves an OpenAPI 3 document generated from the controllers', async () => {
     const r = await new Client(p.baseUrl).get('/v1/openapi.json');
     expect(r.status).toBe(200);

@@ -13,17 +13,19 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Req,
   Res,
   UseFilters,
 } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { asClusterId } from '@tributary/db';
 import { CurrentActor, type Actor } from '../../platform/actor.js';
 import { ifMatchVersion, setEtag } from '../../platform/etag.js';
 import { openApiSchema } from '../../platform/openapi.js';
+import { pageQuery, pageRequest, toPage } from '../../platform/pagination.js';
 import { Validate } from '../../platform/validation.js';
 import { AccessService } from '../orgs/access.service.js';
 import { TopicsExceptionFilter } from './topics.errors.js';
@@ -42,6 +44,7 @@ import {
 } from './use-cases/update-topic/update-topic.command.js';
 import { UpdateTopicUseCase } from './use-cases/update-topic/update-topic.use-case.js';
 
+const listQuery = z.strictObject({ ...pageQuery });
 @ApiTags('topics')
 @UseFilters(TopicsExceptionFilter)
 @Controller('v1/kafka/clusters/:clusterId/topics')
@@ -56,13 +59,22 @@ export class TopicsController {
   ) {}
 
   @Get()
-  async list(@CurrentActor() actor: Actor, @Param('clusterId') clusterId: string) {
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('clusterId') clusterId: string,
+    @Query(new Validate(listQuery, '#query')) q: z.output<typeof listQuery>,
+  ) {
     const orgId = await this.access.cluster(actor, clusterId, 'topic:read');
-    const pairs = await this.listTopics.execute({ orgId, clusterId: asClusterId(clusterId) });
-    return {
-      data: pairs.map((p) => topicView(clusterId, p.desired, p.observed)),
-      metadata: { next_page_token: null },
-    };
+    const pairs = await this.listTopics.execute({
+      orgId,
+      clusterId: asClusterId(clusterId),
+      page: pageRequest(q),
+    });
+    return toPage(
+      pairs.map((p) => ({ ...p, id: p.name })),
+      q.page_size,
+      (p) => topicView(clusterId, p.desired, p.observed),
+    );
   }
 
   @Post()
