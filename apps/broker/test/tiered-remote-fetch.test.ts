@@ -7,7 +7,6 @@
  * - the records are the ones produced, byte for byte, once S3 answers again.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,63 +28,17 @@ import {
   type TempDir,
 } from '@tributary/testing';
 import { RawClient } from './support/raw-client.js';
-import { EARLIEST_LOCAL, listOffset, tieredBrokerArgs, waitFor } from './support/tiered.js';
-
-/** Loopback proxy to `target` whose server-to-client bytes can be held back (a stalled S3). */
-class StallingProxy {
-  private stalled = false;
-  private readonly held: Array<() => void> = [];
-  private readonly sockets = new Set<Socket>();
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(target: number): Promise<StallingProxy> {
-    const ref: { proxy?: StallingProxy } = {};
-    const server = createServer((client) => {
-      const proxy = ref.proxy!;
-      const upstream = connect({ port: target, host: '127.0.0.1' });
-      proxy.sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.on('data', (chunk: Buffer) => upstream.write(chunk));
-      upstream.on('data', (chunk: Buffer) => {
-        if (proxy.stalled) proxy.held.push(() => client.write(chunk));
-        else client.write(chunk);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    ref.proxy = new StallingProxy(
-      server,
-      typeof address === 'object' && address ? address.port : 0,
-    );
-    return ref.proxy;
-  }
-
-  stall(): void {
-    this.stalled = true;
-  }
-
-  resume(): void {
-    this.stalled = false;
-    for (const send of this.held.splice(0)) send();
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
+import {
+  EARLIEST_LOCAL,
+  TcpProxy,
+  listOffset,
+  tieredBrokerArgs,
+  waitFor,
+} from './support/tiered.js';
 
 let s3dir: TempDir;
 let s3: S3Server;
-let proxy: StallingProxy;
+let proxy: TcpProxy;
 let broker: BrokerProcess;
 const TOPIC = 'slow-s3';
 const values = Array.from({ length: 300 }, (_, i) => randomBytes(400 + (i % 50)));
@@ -94,7 +47,7 @@ beforeAll(async () => {
   if (!brokerBuilt()) throw new Error('build the broker first (npm run build)');
   s3dir = await createTempDir('tributary-s3-');
   s3 = await startS3Server({ dataDir: s3dir.path, buckets: ['tributary-tiered'] });
-  proxy = await StallingProxy.start(s3.port);
+  proxy = await TcpProxy.start(s3.port);
   broker = await startBroker({
     args: tieredBrokerArgs(`http://127.0.0.1:${proxy.port}`, s3, [
       '--set',

@@ -1,7 +1,7 @@
 /**
  * Helpers for the tiered-storage tests: broker flags for a real S3 endpoint, ListOffsets with
  * the KIP-405 timestamps, the remote metadata journal on disk, S3 listings, and a loopback
- * TCP proxy that can throttle (to catch a copy in flight).
+ * TCP proxy that can throttle uploads or stall answers.
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { readdir, readFile } from 'node:fs/promises';
@@ -151,9 +151,15 @@ export async function waitFor<T>(
   }
 }
 
-/** A loopback TCP proxy to `target`; `bytesPerSecond` > 0 throttles client-to-server bytes. */
+/**
+ * A loopback TCP proxy to `target`: `bytesPerSecond` > 0 throttles client-to-server bytes (a
+ * slow upload), stall() holds back the server's answers (a stalled S3).
+ */
 export class TcpProxy {
+  /** Client-to-server bytes per second (0 = as fast as they come): a slow upload. */
   bytesPerSecond = 0;
+  private stalled = false;
+  private readonly held: Array<() => void> = [];
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
@@ -173,7 +179,13 @@ export class TcpProxy {
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
-      upstream.pipe(client);
+      upstream.on('data', (chunk: Buffer) => {
+        if (proxy!.stalled) proxy!.held.push(() => client.write(chunk));
+        else if (!client.write(chunk)) {
+          upstream.pause();
+          client.once('drain', () => upstream.resume());
+        }
+      });
       client.on('data', (chunk: Buffer) => {
         const rate = proxy!.bytesPerSecond;
         if (rate <= 0) {
@@ -197,6 +209,16 @@ export class TcpProxy {
     const address = server.address();
     ref.proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
     return ref.proxy;
+  }
+
+  /** Holds back the server's answers (a stalled S3) until resume(). */
+  stall(): void {
+    this.stalled = true;
+  }
+
+  resume(): void {
+    this.stalled = false;
+    for (const send of this.held.splice(0)) send();
   }
 
   async close(): Promise<void> {
