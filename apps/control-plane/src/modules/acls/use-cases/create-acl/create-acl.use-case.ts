@@ -2,7 +2,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DbConflictError, type Acl } from '@tributary/db';
 import { DomainEvents } from '../../../../platform/domain-events.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
 import { OrgsRepository } from '../../../orgs/orgs.repository.js';
 import { ServiceAccountsRepository } from '../../../service-accounts/service-accounts.repository.js';
@@ -17,7 +16,6 @@ export class CreateAclUseCase {
     @Inject(ServiceAccountsRepository) private readonly accounts: ServiceAccountsRepository,
     @Inject(OrgsRepository) private readonly orgs: OrgsRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
@@ -30,19 +28,15 @@ export class CreateAclUseCase {
       ]);
       if (!sa && !member) throw AclsError.unknownPrincipal();
     }
-    let agentId: string | null = null;
     let acl: Acl;
     try {
-      acl = await this.transactions.run(async (tx) => {
-        const a = await this.acls.create(orgId, clusterId, cmd.binding, tx);
-        agentId = await this.changes.bump(tx, orgId, clusterId);
-        return a;
-      });
+      acl = await this.changes.apply(orgId, clusterId, (tx) =>
+        this.acls.create(orgId, clusterId, cmd.binding, tx),
+      );
     } catch (e) {
       if (e instanceof DbConflictError) throw AclsError.duplicate();
       throw e;
     }
-    this.changes.notify(agentId);
     await this.events.publish({
       action: 'acl.create',
       actor: cmd.actor,

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { deriveApiKeyCredential, derivedCredentialToJson } from '@tributary/credentials';
 import { asApiKeyId, newId, type ClusterApiKey } from '@tributary/db';
 import { DomainEvents } from '../../../../platform/domain-events.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { ClustersRepository } from '../../../clusters/clusters.repository.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
 import { OrgsRepository } from '../../../orgs/orgs.repository.js';
@@ -25,7 +24,6 @@ export class CreateApiKeyUseCase {
     @Inject(ServiceAccountsRepository) private readonly accounts: ServiceAccountsRepository,
     @Inject(OrgsRepository) private readonly orgs: OrgsRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
@@ -43,9 +41,8 @@ export class CreateApiKeyUseCase {
     const id = asApiKeyId(newId('clusterApiKey'));
     const secret = randomBytes(32).toString('base64url');
     const derived = derivedCredentialToJson(await deriveApiKeyCredential(secret));
-    let agentId: string | null = null;
-    const key = await this.transactions.run(async (tx) => {
-      const k = await this.keys.create(
+    const key = await this.changes.apply(orgId, cmd.clusterId, (tx) =>
+      this.keys.create(
         orgId,
         {
           id,
@@ -57,11 +54,8 @@ export class CreateApiKeyUseCase {
           derived,
         },
         tx,
-      );
-      agentId = await this.changes.bump(tx, orgId, cmd.clusterId);
-      return k;
-    });
-    this.changes.notify(agentId);
+      ),
+    );
     await this.events.publish({
       action: 'api_key.create',
       actor: cmd.actor,

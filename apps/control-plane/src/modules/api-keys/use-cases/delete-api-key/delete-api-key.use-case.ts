@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { asClusterId, type ApiKeyId, type ClusterApiKey, type OrgId } from '@tributary/db';
 import type { Actor } from '../../../../platform/actor.js';
 import { DomainEvents } from '../../../../platform/domain-events.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
 import { ApiKeysRepository } from '../../api-keys.repository.js';
 
@@ -18,7 +17,6 @@ export class DeleteApiKeyUseCase {
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
@@ -26,12 +24,9 @@ export class DeleteApiKeyUseCase {
   async execute(cmd: DeleteApiKeyCommand): Promise<ClusterApiKey> {
     const key = await this.keys.get(cmd.orgId, cmd.apiKeyId);
     if (key.status !== 'DELETING') {
-      let agentId: string | null = null;
-      await this.transactions.run(async (tx) => {
-        await this.keys.markDeleting(cmd.orgId, cmd.apiKeyId, tx);
-        agentId = await this.changes.bump(tx, cmd.orgId, asClusterId(key.clusterId));
-      });
-      this.changes.notify(agentId);
+      await this.changes.apply(cmd.orgId, asClusterId(key.clusterId), (tx) =>
+        this.keys.markDeleting(cmd.orgId, cmd.apiKeyId, tx),
+      );
       await this.events.publish({
         action: 'api_key.delete',
         actor: cmd.actor,

@@ -6,7 +6,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DbConflictError, type Topic } from '@tributary/db';
 import { DomainEvents } from '../../../../platform/domain-events.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { ClustersRepository } from '../../../clusters/clusters.repository.js';
 import { PLANS } from '../../../clusters/plans.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
@@ -20,7 +19,6 @@ export class CreateTopicUseCase {
     @Inject(TopicsRepository) private readonly topics: TopicsRepository,
     @Inject(ClustersRepository) private readonly clusters: ClustersRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
@@ -39,23 +37,19 @@ export class CreateTopicUseCase {
     ]);
     const total = [...used.values()].reduce((a, b) => a + b, 0) + cmd.partitions;
     if (total > max) throw TopicsError.overPlan(max, total);
-    let agentId: string | null = null;
     let topic: Topic;
     try {
-      topic = await this.transactions.run(async (tx) => {
-        const t = await this.topics.create(
+      topic = await this.changes.apply(orgId, clusterId, (tx) =>
+        this.topics.create(
           orgId,
           { clusterId, name: cmd.name, partitions: cmd.partitions, configs: cmd.configs },
           tx,
-        );
-        agentId = await this.changes.bump(tx, orgId, clusterId);
-        return t;
-      });
+        ),
+      );
     } catch (e) {
       if (e instanceof DbConflictError) throw TopicsError.duplicate(cmd.name);
       throw e;
     }
-    this.changes.notify(agentId);
     await this.events.publish({
       action: 'topic.create',
       actor: cmd.actor,

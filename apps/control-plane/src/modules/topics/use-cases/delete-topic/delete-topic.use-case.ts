@@ -7,7 +7,6 @@ import type { ClusterId, OrgId } from '@tributary/db';
 import type { Actor } from '../../../../platform/actor.js';
 import { DomainEvents } from '../../../../platform/domain-events.js';
 import { problems } from '../../../../platform/problem.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
 import { TopicsRepository } from '../../topics.repository.js';
 
@@ -23,32 +22,25 @@ export class DeleteTopicUseCase {
   constructor(
     @Inject(TopicsRepository) private readonly topics: TopicsRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   async execute(cmd: DeleteTopicCommand): Promise<void> {
     const { orgId, clusterId, name } = cmd;
     const t = await this.topics.find(orgId, clusterId, name);
-    let agentId: string | null = null;
     if (!t) {
       const observed = (await this.topics.observed(orgId, clusterId)).find((o) => o.name === name);
       if (!observed) throw problems.notFound('topic');
-      await this.transactions.run(async (tx) => {
-        await this.topics.create(
+      await this.changes.apply(orgId, clusterId, (tx) =>
+        this.topics.create(
           orgId,
           { clusterId, name, partitions: observed.partitions, configs: {}, status: 'DELETING' },
           tx,
-        );
-        agentId = await this.changes.bump(tx, orgId, clusterId);
-      });
+        ),
+      );
     } else if (t.status !== 'DELETING') {
-      await this.transactions.run(async (tx) => {
-        await this.topics.markDeleting(orgId, t.id, tx);
-        agentId = await this.changes.bump(tx, orgId, clusterId);
-      });
+      await this.changes.apply(orgId, clusterId, (tx) => this.topics.markDeleting(orgId, t.id, tx));
     }
-    this.changes.notify(agentId);
     await this.events.publish({
       action: 'topic.delete',
       actor: cmd.actor,

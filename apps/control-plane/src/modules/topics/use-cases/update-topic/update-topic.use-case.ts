@@ -4,7 +4,6 @@ import { DbStaleError, type Topic } from '@tributary/db';
 import { DomainEvents } from '../../../../platform/domain-events.js';
 import { checkVersion } from '../../../../platform/etag.js';
 import { problems } from '../../../../platform/problem.js';
-import { Transactions } from '../../../../platform/transactions.js';
 import { ClustersRepository } from '../../../clusters/clusters.repository.js';
 import { PLANS } from '../../../clusters/plans.js';
 import { PoolChanges } from '../../../clusters/pool-changes.js';
@@ -18,7 +17,6 @@ export class UpdateTopicUseCase {
     @Inject(TopicsRepository) private readonly topics: TopicsRepository,
     @Inject(ClustersRepository) private readonly clusters: ClustersRepository,
     @Inject(PoolChanges) private readonly changes: PoolChanges,
-    @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
@@ -40,11 +38,10 @@ export class UpdateTopicUseCase {
       const max = PLANS[cluster.plan].limits.maxPartitions;
       if (total > max) throw TopicsError.overPlan(max, total);
     }
-    let agentId: string | null = null;
     let updated: Topic;
     try {
-      updated = await this.transactions.run(async (tx) => {
-        const u = await this.topics.update(
+      updated = await this.changes.apply(orgId, clusterId, (tx) =>
+        this.topics.update(
           orgId,
           t,
           {
@@ -54,15 +51,12 @@ export class UpdateTopicUseCase {
               : {}),
           },
           tx,
-        );
-        agentId = await this.changes.bump(tx, orgId, clusterId);
-        return u;
-      });
+        ),
+      );
     } catch (e) {
       if (e instanceof DbStaleError) throw problems.preconditionFailed(e.message);
       throw e;
     }
-    this.changes.notify(agentId);
     await this.events.publish({
       action: 'topic.update',
       actor: cmd.actor,
